@@ -1,0 +1,17 @@
+"""Helpers for the multi-label PASCAL VOC 2007 tutorial series.
+
+Plumbing only: the notebooks teach, these modules download, parse, feed,
+measure, plot and save.
+
+* :mod:`helpers.voc`: class names, split labels, annotation parsing (and the download names);
+* :mod:`helpers.download`: fetching and safely unpacking the official archives;
+* :mod:`helpers.tiny`: the synthetic tiny dataset in VOC layout;
+* :mod:`helpers.config`: profiles, data folders and the fit / tune / evaluate splits;
+* :mod:`helpers.data`: tf.data input pipelines;
+* :mod:`helpers.metrics`: mAP (VOC 2007 and area), F1, thresholds and friends;
+* :mod:`helpers.plots`: the figures;
+* :mod:`helpers.links`: Colab and GitHub links built from one repository setting;
+* :mod:`helpers.series`: run the notebooks of the series with papermill.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,89 @@
+"""tf.data input pipelines built from a split frame.
+
+A split frame (:func:`helpers.voc.load_split`) becomes a dataset of
+``(images, targets, masks)`` batches:
+
+* ``images``: float32 ``(batch, size, size, 3)`` with values in [0, 255]
+  (models rescale or preprocess themselves);
+* ``targets``: float32 ``(batch, 20)``, 1 where the class is present;
+* ``masks``: float32 ``(batch, 20)``, 0 where the label is "difficult" and
+  must not count in the loss or the metrics, 1 elsewhere.
+
+Decoding and resizing run in parallel; decoded, resized images can be
+cached (in memory, or in a file given by path) so that later epochs skip
+the JPEG work; augmentation runs after the cache so that it differs per
+epoch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+
+from helpers.voc import CLASSES, label_matrix
+
+AUTOTUNE = tf.data.AUTOTUNE
+
+
+def targets_and_masks(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """float32 targets (1 present, else 0) and masks (0 difficult, else 1), each (n, 20)."""
+    labels = label_matrix(frame).to_numpy()
+    return (labels == 1).astype(np.float32), (labels != 0).astype(np.float32)
+
+
+def load_image(path: tf.Tensor, image_size: int) -> tf.Tensor:
+    """Read a JPEG and resize it (aspect ratio not kept) to uint8 (size, size, 3)."""
+    image = tf.io.decode_jpeg(tf.io.read_file(path), channels=3)
+    image = tf.image.resize(image, (image_size, image_size), antialias=True)
+    return tf.cast(tf.clip_by_value(tf.round(image), 0, 255), tf.uint8)
+
+
+def augment(image: tf.Tensor, seed: tf.Tensor, crop_fraction: float = 0.85) -> tf.Tensor:
+    """Random horizontal flip and random crop (rescaled back to the input size)."""
+    size = tf.shape(image)[0]
+    image = tf.image.stateless_random_flip_left_right(image, seed)
+    crop = tf.cast(tf.round(tf.cast(size, tf.float32) * crop_fraction), tf.int32)
+    image = tf.image.stateless_random_crop(image, (crop, crop, 3), seed + 1)
+    return tf.image.resize(image, (size, size))
+
+
+def make_dataset(frame: pd.DataFrame, image_size: int, batch_size: int, *,
+                 shuffle: bool = False, augment_images: bool = False, cache: bool | str = True,
+                 seed: int = 0, with_masks: bool = True) -> tf.data.Dataset:
+    """Batches of ``(images, targets, masks)`` (or ``(images, targets)`` when
+    ``with_masks=False``) from a split frame.
+
+    ``cache=True`` keeps decoded images in memory (``image_size**2 * 3``
+    bytes each), a string caches to that file, ``False`` decodes every epoch.
+    ``shuffle`` reshuffles every epoch; ``augment_images`` flips and crops.
+    """
+    missing = [name for name in ("path", *CLASSES) if name not in frame.columns]
+    if missing:
+        raise ValueError(f"frame lacks the columns {missing}; build it with helpers.voc.load_split.")
+    if len(frame) == 0:
+        raise ValueError("frame has no rows.")
+    targets, masks = targets_and_masks(frame)
+    dataset = tf.data.Dataset.from_tensor_slices((frame["path"].to_numpy(dtype=str), targets, masks))
+    dataset = dataset.map(lambda p, t, m: (load_image(p, image_size), t, m), num_parallel_calls=AUTOTUNE)
+    if cache:
+        dataset = dataset.cache("" if cache is True else cache)
+    if shuffle:
+        dataset = dataset.shuffle(len(frame), seed=seed, reshuffle_each_iteration=True)
+    dataset = dataset.map(lambda i, t, m: (tf.cast(i, tf.float32), t, m), num_parallel_calls=AUTOTUNE)
+    if augment_images:
+        seeds = tf.data.Dataset.random(seed=seed).batch(2)
+        dataset = tf.data.Dataset.zip((dataset, seeds)).map(
+            lambda data, s: (augment(data[0], tf.cast(s, tf.int32)), data[1], data[2]),
+            num_parallel_calls=AUTOTUNE)
+    dataset = dataset.batch(batch_size)
+    if not with_masks:
+        dataset = dataset.map(lambda i, t, m: (i, t))
+    return dataset.prefetch(AUTOTUNE)
+
+
+def load_images(frame: pd.DataFrame, image_size: int) -> np.ndarray:
+    """All images of a frame as one uint8 array (n, size, size, 3), decoded in parallel."""
+    paths = tf.data.Dataset.from_tensor_slices(frame["path"].to_numpy(dtype=str))
+    images = paths.map(lambda p: load_image(p, image_size), num_parallel_calls=AUTOTUNE).batch(256)
+    return np.concatenate([batch.numpy() for batch in images.prefetch(AUTOTUNE)])

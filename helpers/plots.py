@@ -1,0 +1,158 @@
+"""Plots used across the series. Each function returns its matplotlib Figure."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+from helpers.metrics import f1_scores, precision_recall_curve
+from helpers.voc import CLASSES, label_matrix
+
+
+def class_frequency(frame: pd.DataFrame, title: str = "Images per class") -> plt.Figure:
+    """Horizontal bars: images with the class present (1), and only difficult (0)."""
+    labels = label_matrix(frame)
+    present = (labels == 1).sum().sort_values()
+    difficult = (labels == 0).sum()[present.index]
+    fig, ax = plt.subplots(figsize=(7, 6))
+    ax.barh(present.index, present.values, label="present")
+    ax.barh(present.index, difficult.values, left=present.values, label="difficult only", color="lightgrey")
+    for y, value in enumerate(present.values):
+        ax.text(value, y, f" {value}", va="center", fontsize=8)
+    ax.set_xlabel("images")
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def labels_per_image(frame: pd.DataFrame, title: str = "Classes per image") -> plt.Figure:
+    """Histogram of the number of classes present in each image."""
+    counts = (label_matrix(frame) == 1).sum(axis=1)
+    values = counts.value_counts().sort_index()
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.bar(values.index, values.values)
+    for x, value in zip(values.index, values.values):
+        ax.text(x, value, f"{value}", ha="center", va="bottom", fontsize=8)
+    ax.set_xlabel("classes present in the image")
+    ax.set_ylabel("images")
+    ax.set_xticks(values.index)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def cooccurrence_matrix(frame: pd.DataFrame) -> pd.DataFrame:
+    """(20, 20) counts of images where both classes are present; the diagonal
+    holds the per-class counts."""
+    present = (label_matrix(frame) == 1).astype(int)
+    return present.T @ present
+
+
+def cooccurrence(frame: pd.DataFrame, normalise: bool = True,
+                 title: str = "P(column present | row present)") -> plt.Figure:
+    """Heatmap of class co-occurrence; with ``normalise`` each row is divided
+    by its class count, so a cell reads P(column | row)."""
+    matrix = cooccurrence_matrix(frame).astype(float)
+    if normalise:
+        matrix = matrix.div(np.maximum(np.diag(matrix), 1), axis=0)
+        np.fill_diagonal(matrix.values, np.nan)
+    fig, ax = plt.subplots(figsize=(8, 7))
+    image = ax.imshow(matrix.values, cmap="viridis")
+    ax.set_xticks(range(len(CLASSES)), CLASSES, rotation=90)
+    ax.set_yticks(range(len(CLASSES)), CLASSES)
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def _label_text(row: pd.Series, names, predicted=None) -> str:
+    present = [n for n in names if row[n] == 1]
+    difficult = [f"({n})" for n in names if row[n] == 0]
+    text = ", ".join(present + difficult) or "(none)"
+    if predicted is not None:
+        text += "\npred: " + (", ".join(predicted) or "(none)")
+    return text
+
+
+def image_grid(frame: pd.DataFrame, n: int = 12, columns: int = 4, objects: pd.DataFrame | None = None,
+               predicted: list[list[str]] | None = None, seed: int = 0) -> plt.Figure:
+    """A grid of images with their labels (difficult ones in brackets).
+
+    ``objects`` (from :func:`helpers.voc.load_objects`) adds boxes, dashed
+    for difficult objects; ``predicted`` (one list of class names per row of
+    ``frame``) adds a second line of predicted labels. With more rows than
+    ``n``, a random sample (``seed``) is shown.
+    """
+    rows = frame.sample(n=min(n, len(frame)), random_state=seed) if len(frame) > n else frame
+    picks = [frame.index.get_loc(i) for i in rows.index]
+    n_rows = int(np.ceil(len(rows) / columns))
+    fig, axes = plt.subplots(n_rows, columns, figsize=(3.2 * columns, 3.0 * n_rows), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, (_, row), pick in zip(axes.flat, rows.iterrows(), picks):
+        ax.imshow(Image.open(row["path"]).convert("RGB"))
+        if objects is not None:
+            for _, obj in objects[objects["image_id"] == row["image_id"]].iterrows():
+                ax.add_patch(plt.Rectangle((obj.xmin - 1, obj.ymin - 1), obj.xmax - obj.xmin, obj.ymax - obj.ymin,
+                                           fill=False, lw=1.5, color="yellow",
+                                           ls="--" if obj.difficult else "-"))
+        labels = _label_text(row, CLASSES, None if predicted is None else predicted[pick])
+        ax.set_title(f"{row['image_id']}: {labels}", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def training_curves(history: dict, metrics: tuple[str, ...] = ("loss",)) -> plt.Figure:
+    """One panel per metric: the training value and, if present, ``val_<metric>``,
+    against the epoch. ``history`` is ``keras.callbacks.History.history``."""
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.5), squeeze=False)
+    for ax, name in zip(axes.flat, metrics):
+        for key, label in ((name, "fit"), (f"val_{name}", "tune")):
+            if key in history:
+                ax.plot(np.arange(1, len(history[key]) + 1), history[key], marker=".", label=label)
+        ax.set_xlabel("epoch")
+        ax.set_title(name)
+        ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def precision_recall_curves(y_true, y_score, classes=CLASSES, columns: int = 5) -> plt.Figure:
+    """One precision-recall curve per class (difficult entries left out)."""
+    y_true, y_score = np.asarray(y_true), np.asarray(y_score, dtype=float)
+    n_rows = int(np.ceil(len(classes) / columns))
+    fig, axes = plt.subplots(n_rows, columns, figsize=(3 * columns, 2.6 * n_rows), squeeze=False,
+                             sharex=True, sharey=True)
+    for k, (ax, name) in enumerate(zip(axes.flat, classes)):
+        precision, recall = precision_recall_curve(y_true[:, k], y_score[:, k])
+        ax.plot(recall, precision)
+        ax.set_title(name, fontsize=9)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.02)
+    for ax in axes[-1]:
+        ax.set_xlabel("recall")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("precision")
+    fig.tight_layout()
+    return fig
+
+
+def threshold_sweep(y_true, y_score, thresholds=np.linspace(0.01, 0.99, 99),
+                    chosen: float | None = None) -> plt.Figure:
+    """Macro and micro F1 against one global threshold; ``chosen`` draws a line."""
+    scores = [f1_scores(y_true, y_score, t) for t in thresholds]
+    macro, micro = [s["macro"] for s in scores], [s["micro"] for s in scores]
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(thresholds, macro, label="macro F1")
+    ax.plot(thresholds, micro, label="micro F1")
+    if chosen is not None:
+        ax.axvline(chosen, color="grey", ls="--", label=f"chosen {chosen:.2f}")
+    ax.set_xlabel("threshold")
+    ax.set_ylabel("F1")
+    ax.legend()
+    fig.tight_layout()
+    return fig

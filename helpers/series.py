@@ -1,0 +1,88 @@
+"""Run the notebooks of the series in one profile, with papermill.
+
+    python -m helpers.series                       # every notebook, tiny profile
+    python -m helpers.series --profile full 00     # notebook 00 on the real VOC 2007
+    python -m helpers.series --profile full --in-place   # refresh the committed notebooks
+
+Executed notebooks are written with their outputs to ``runs/<profile>/``
+(or over the originals with ``--in-place``); each notebook's wall time is
+printed and saved to ``results/<profile>/run_times.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from helpers.config import PROFILES
+
+
+def select_notebooks(folder: Path, names: list[str]) -> list[Path]:
+    """Notebooks in ``folder`` in order; ``names`` picks some by number or name prefix."""
+    notebooks = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    if not notebooks:
+        raise FileNotFoundError(f"no numbered notebooks in {folder}")
+    if not names:
+        return notebooks
+    chosen = []
+    for name in names:
+        matches = [nb for nb in notebooks if nb.name.startswith(name) or nb.stem == name]
+        if not matches:
+            raise ValueError(f"no notebook in {folder} starts with {name!r}; "
+                             f"have: {', '.join(nb.name for nb in notebooks)}")
+        chosen += [nb for nb in matches if nb not in chosen]
+    return chosen
+
+
+def run(notebooks: list[Path], profile: str, output_dir: Path | None, results_dir: Path) -> dict[str, float]:
+    """Execute ``notebooks`` in order (stopping at the first failure); return wall seconds per notebook."""
+    import papermill
+
+    os.environ["VOC_PROFILE"] = profile  # read by the notebooks' parameters cells
+    times = {}
+    for notebook in notebooks:
+        output = notebook if output_dir is None else output_dir / notebook.name
+        output.parent.mkdir(parents=True, exist_ok=True)
+        print(f"== {notebook.name} ({profile}) -> {output}", flush=True)
+        start = time.perf_counter()
+        papermill.execute_notebook(str(notebook), str(output), cwd=str(notebook.parent),
+                                   kernel_name="python3", progress_bar=True)
+        times[notebook.name] = round(time.perf_counter() - start, 1)
+        print(f"   {notebook.name}: {times[notebook.name]:.1f} s", flush=True)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    record = {"profile": profile, "seconds": times, "total_seconds": round(sum(times.values()), 1),
+              "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
+              "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    timing_file = results_dir / "run_times.json"
+    previous = json.loads(timing_file.read_text()) if timing_file.exists() else {}
+    if previous.get("profile") == profile:  # keep the times of notebooks not run this time
+        record["seconds"] = {**previous.get("seconds", {}), **times}
+        record["total_seconds"] = round(sum(record["seconds"].values()), 1)
+    timing_file.write_text(json.dumps(record, indent=2) + "\n")
+    print(f"Total: {sum(times.values()):.1f} s for {len(times)} notebook(s); times in {timing_file}")
+    return times
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Run the notebooks of the series with papermill.")
+    parser.add_argument("notebooks", nargs="*", help="numbers or names (default: all), e.g. 00 03")
+    parser.add_argument("--profile", choices=PROFILES, default="tiny")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--in-place", action="store_true", help="overwrite the notebooks with their outputs")
+    where.add_argument("--output-dir", type=Path, help="where executed notebooks go (default: runs/<profile>)")
+    parser.add_argument("--root", type=Path, default=Path("."), help="the checkout (default: .)")
+    args = parser.parse_args(argv)
+    notebooks = select_notebooks(args.root / "notebooks", args.notebooks)
+    output_dir = None if args.in_place else (args.output_dir or args.root / "runs" / args.profile)
+    run(notebooks, args.profile, output_dir, args.root / "results" / args.profile)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
