@@ -58,11 +58,8 @@ def _ap_one(labels: np.ndarray, scores: np.ndarray, method: str) -> float:
     if method == "voc07":
         # VOCevalcls (2007): mean over recall levels 0, 0.1, ..., 1 of the
         # best precision reached at that recall or beyond.
-        ap = 0.0
-        for t in np.linspace(0, 1, 11):
-            reached = precision[recall >= t - 1e-12]
-            ap += (reached.max() if reached.size else 0.0) / 11
-        return float(ap)
+        best = [precision[recall >= t - 1e-12].max(initial=0.0) for t in np.linspace(0, 1, 11)]
+        return float(np.mean(best))
     if method == "area":
         # VOC 2010 on: area under the precision envelope (precision made
         # monotone from the right), summed where recall changes.

@@ -55,12 +55,12 @@ def cooccurrence(frame: pd.DataFrame, normalise: bool = True,
                  title: str = "P(column present | row present)") -> plt.Figure:
     """Heatmap of class co-occurrence; with ``normalise`` each row is divided
     by its class count, so a cell reads P(column | row)."""
-    matrix = cooccurrence_matrix(frame).astype(float)
+    values = cooccurrence_matrix(frame).to_numpy(dtype=float, copy=True)
     if normalise:
-        matrix = matrix.div(np.maximum(np.diag(matrix), 1), axis=0)
-        np.fill_diagonal(matrix.values, np.nan)
+        values /= np.maximum(np.diag(values), 1)[:, None]
+        np.fill_diagonal(values, np.nan)
     fig, ax = plt.subplots(figsize=(8, 7))
-    image = ax.imshow(matrix.values, cmap="viridis")
+    image = ax.imshow(values, cmap="viridis")
     ax.set_xticks(range(len(CLASSES)), CLASSES, rotation=90)
     ax.set_yticks(range(len(CLASSES)), CLASSES)
     fig.colorbar(image, ax=ax, shrink=0.8)

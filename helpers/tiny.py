@@ -1,7 +1,7 @@
 """A small synthetic dataset in the exact VOC 2007 layout, for offline runs.
 
-Each class is drawn as its own combination of shape and colour (5 shapes x
-4 colours = 20 classes) on a noisy background, 1 to 3 classes per image,
+Each class is drawn as its own shape and colour (5 shapes, 20 hues) on a
+noisy grey background, 1 to 3 classes per image,
 with class frequencies that follow the real VOC 2007 counts (many people,
 few sheep) and some small, faint objects marked "difficult". A small CNN
 learns it in a few epochs, so every notebook can run end to end in seconds.
@@ -10,6 +10,7 @@ The loader in :mod:`helpers.voc` reads it like the real thing.
 
 from __future__ import annotations
 
+import colorsys
 import json
 import os
 import shutil
@@ -22,9 +23,16 @@ from PIL import Image, ImageDraw
 from helpers.voc import CLASSES
 
 SHAPES = ("disc", "square", "triangle", "cross", "ring")
-COLOURS = {"red": (220, 40, 40), "green": (40, 180, 60), "blue": (50, 80, 230), "yellow": (235, 215, 40)}
-# Class k is drawn as SHAPES[k // 4] in the colour list(COLOURS)[k % 4].
-CLASS_LOOKS = {name: (SHAPES[k // 4], list(COLOURS)[k % 4]) for k, name in enumerate(CLASSES)}
+
+
+def _class_colour(k: int) -> tuple[int, int, int]:
+    """A saturated colour of its own per class: 20 hues, 18 degrees apart."""
+    rgb = colorsys.hsv_to_rgb(k / len(CLASSES), 1.0, 0.95 if k % 2 == 0 else 0.7)
+    return tuple(int(255 * c) for c in rgb)
+
+
+# Class k is drawn as SHAPES[k % 5] in its own colour on a grey, noisy background.
+CLASS_LOOKS = {name: (SHAPES[k % len(SHAPES)], _class_colour(k)) for k, name in enumerate(CLASSES)}
 
 # Images with label 1 per class in the real VOC 2007 trainval: sampling weights.
 VOC07_TRAINVAL_COUNTS = (238, 243, 330, 181, 244, 186, 713, 337, 445, 141,
@@ -55,8 +63,8 @@ def _draw_shape(draw: ImageDraw.ImageDraw, shape: str, box: tuple[int, int, int,
 
 
 def _background(rng: np.random.Generator, width: int, height: int) -> Image.Image:
-    base = rng.uniform(60, 190, size=3)
-    pixels = base + rng.normal(0, 28, size=(height, width, 3))
+    grey = rng.uniform(60, 190)
+    pixels = grey + rng.normal(0, 28, size=(height, width, 1)) + rng.normal(0, 8, size=(height, width, 3))
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
 
 
@@ -81,8 +89,8 @@ def _make_image(rng: np.random.Generator, class_ids: list[int]):
             size = int(rng.integers(12, 18)) if difficult else int(rng.integers(28, 52))
             x0 = int(rng.integers(0, width - size))
             y0 = int(rng.integers(0, height - size))
-            shape, colour_name = CLASS_LOOKS[CLASSES[k]]
-            colour = np.array(COLOURS[colour_name], dtype=float)
+            shape, colour = CLASS_LOOKS[CLASSES[k]]
+            colour = np.array(colour, dtype=float)
             if difficult:  # small and faint, as hard cases are
                 colour = 0.5 * colour + 0.5 * np.array(image.getpixel((x0, y0)), dtype=float)
             _draw_shape(draw, shape, (x0, y0, x0 + size, y0 + size), tuple(int(c) for c in colour))
@@ -141,7 +149,7 @@ def make_tiny_voc(dest: str | os.PathLike, seed: int = 0,
                              f"images so that every class has positives; got {n}.")
     dest = Path(dest)
     root = dest / "VOCdevkit" / "VOC2007"
-    settings = {"seed": seed, "split_sizes": sizes, "version": 1}
+    settings = {"seed": seed, "split_sizes": sizes, "version": 2}
     marker = root / _MARKER
     if marker.exists() and json.loads(marker.read_text()) == settings:
         return root

@@ -1,0 +1,74 @@
+import json
+
+import pytest
+
+from helpers import config, voc
+
+
+def test_read_profile_defaults_to_tiny_and_refuses_unknown(monkeypatch):
+    monkeypatch.delenv("VOC_PROFILE", raising=False)
+    assert config.read_profile() == "tiny"
+    monkeypatch.setenv("VOC_PROFILE", " Full ")
+    assert config.read_profile() == "full"
+    monkeypatch.setenv("VOC_PROFILE", "huge")
+    with pytest.raises(ValueError, match="'huge' is not a profile"):
+        config.read_profile()
+
+
+def test_default_data_dir_follows_environment_then_checkout(monkeypatch, tmp_path):
+    monkeypatch.setenv("VOC_DATA_DIR", str(tmp_path / "elsewhere"))
+    assert config.default_data_dir() == tmp_path / "elsewhere"
+    monkeypatch.delenv("VOC_DATA_DIR")
+    (tmp_path / "helpers").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    assert config.default_data_dir() == tmp_path / "data"
+
+
+def test_prepare_voc_tiny_full_and_unknown(tmp_path, monkeypatch, tiny_root):
+    root = config.prepare_voc("tiny", data_dir=tmp_path)
+    assert root == tmp_path / "tiny" / "VOCdevkit" / "VOC2007" and (root / "JPEGImages").is_dir()
+    monkeypatch.setenv("VOC_ROOT", str(tiny_root.parent))
+    assert config.prepare_voc("full", data_dir=tmp_path) == tiny_root
+    with pytest.raises(ValueError, match="unknown profile"):
+        config.prepare_voc("medium", data_dir=tmp_path)
+
+
+def test_plan_follows_the_voc_protocol_when_test_is_there(tiny_root):
+    plan = config.plan_splits(tiny_root)
+    assert plan.sources == {"fit": "train", "tune": "val", "evaluate": "test"}
+    assert plan.notes == []
+    assert plan.n_images == {"fit": 240, "tune": 120, "evaluate": 120}
+
+
+def test_without_test_it_evaluates_on_val_and_tunes_on_held_out_train(own_tiny_root):
+    with pytest.warns(UserWarning, match="Evaluating on 'val' instead"):
+        plan = config.plan_splits(own_tiny_root, tune_fraction=0.25, seed=5)
+    assert plan.sources["evaluate"] == "val"
+    assert plan.sources["tune"] == "train (held-out 25%, seed 5)"
+    assert plan.n_images == {"fit": 45, "tune": 15, "evaluate": 60}
+    ids = {role: set(frame["image_id"]) for role, frame in plan.frames.items()}
+    assert not ids["fit"] & ids["tune"] and not ids["fit"] & ids["evaluate"] and not ids["tune"] & ids["evaluate"]
+    again = config.plan_splits(own_tiny_root, tune_fraction=0.25, seed=5)
+    assert set(again.frames["tune"]["image_id"]) == ids["tune"]
+
+
+def test_hold_out_refuses_a_bad_fraction(tiny_root):
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        config.hold_out(voc.load_split(tiny_root, "val"), 1.5, 0)
+
+
+def test_saved_plan_reads_back_the_same(tiny_root, tmp_path):
+    plan = config.plan_splits(tiny_root)
+    config.save_split_plan(plan, tmp_path / "labels")
+    back = config.load_split_plan(tmp_path / "labels")
+    assert back.sources == plan.sources and back.n_images == plan.n_images
+    for role in config.ROLES:
+        assert back.frames[role]["image_id"].tolist() == plan.frames[role]["image_id"].tolist()
+        assert (back.frames[role][list(voc.CLASSES)].to_numpy() == plan.frames[role][list(voc.CLASSES)].to_numpy()).all()
+    assert json.loads((tmp_path / "labels" / "splits.json").read_text())["n_images"]["fit"] == 240
+
+
+def test_loading_a_plan_that_was_never_saved_says_which_notebook_to_run(tmp_path):
+    with pytest.raises(FileNotFoundError, match="00_data_preparation"):
+        config.load_split_plan(tmp_path)

@@ -1,0 +1,134 @@
+import numpy as np
+import pytest
+from sklearn import metrics as skm
+
+from helpers import metrics
+
+# One class, five images ranked by score: hit, miss, hit, miss, miss.
+LABELS = np.array([1, -1, 1, -1, -1])
+SCORES = np.array([0.9, 0.8, 0.7, 0.6, 0.5])
+
+
+def test_voc07_ap_matches_the_hand_computed_11_point_value():
+    # precision 1 up to recall 0.5 (6 points: 0, .1, ..., .5), then 2/3 up to recall 1 (5 points)
+    expected = (6 * 1.0 + 5 * (2 / 3)) / 11
+    assert metrics.average_precision(LABELS, SCORES, "voc07")[0] == pytest.approx(expected)
+
+
+def test_area_ap_matches_the_hand_computed_envelope_area():
+    assert metrics.average_precision(LABELS, SCORES, "area")[0] == pytest.approx(0.5 * 1 + 0.5 * (2 / 3))
+
+
+def test_difficult_entries_are_ignored_wherever_they_rank():
+    labels = np.r_[0, LABELS, 0]
+    scores = np.r_[0.99, SCORES, 0.1]
+    for method in ("voc07", "area"):
+        assert metrics.average_precision(labels, scores, method)[0] == pytest.approx(
+            metrics.average_precision(LABELS, SCORES, method)[0])
+
+
+def test_ties_keep_input_order_like_the_devkit():
+    assert metrics.average_precision([1, -1], [0.5, 0.5], "area")[0] == pytest.approx(1.0)
+    assert metrics.average_precision([-1, 1], [0.5, 0.5], "area")[0] == pytest.approx(0.5)
+
+
+def test_area_ap_equals_sklearn_where_precision_is_already_monotone():
+    labels = np.array([1, 1, -1, 1, -1, -1, -1])  # precision at hits: 1, 1, 3/4 (non-increasing)
+    scores = np.linspace(1, 0, len(labels))
+    assert metrics.average_precision(labels, scores, "area")[0] == pytest.approx(
+        skm.average_precision_score(labels == 1, scores))
+
+
+def test_area_ap_never_falls_below_sklearn_uninterpolated_ap():
+    rng = np.random.default_rng(0)
+    y = np.where(rng.random((300, 20)) < 0.2, 1, -1)
+    s = rng.random((300, 20)) + 0.5 * (y == 1)
+    ours = metrics.average_precision(y, s, "area")
+    theirs = np.array([skm.average_precision_score(y[:, k] == 1, s[:, k]) for k in range(20)])
+    assert np.all(ours >= theirs - 1e-12) and np.any(ours > theirs)
+    assert metrics.mean_average_precision(y, s, "area") == pytest.approx(ours.mean())
+
+
+def test_a_perfect_ranking_scores_one_and_a_class_without_positives_nan():
+    y = np.array([[1, -1], [-1, -1], [1, 0]])
+    s = np.array([[0.9, 0.1], [0.2, 0.5], [0.8, 0.3]])
+    ap = metrics.average_precision(y, s)
+    assert ap[0] == 1.0 and np.isnan(ap[1])
+    with pytest.warns(UserWarning, match="1 class"):
+        assert metrics.mean_average_precision(y, s) == 1.0
+
+
+@pytest.mark.parametrize("y_true, y_score, message", [
+    ([[1, -1]], [[0.5, 0.5, 0.5]], "shape"),
+    ([[1, 2]], [[0.5, 0.5]], "only 1"),
+    ([[1, -1]], [[np.nan, 0.5]], "NaN"),
+])
+def test_bad_input_is_refused(y_true, y_score, message):
+    with pytest.raises(ValueError, match=message):
+        metrics.average_precision(y_true, y_score)
+
+
+Y = np.array([[1, -1, 1], [-1, 1, -1], [1, 1, -1], [-1, -1, 0]])
+S = np.array([[0.8, 0.6, 0.4], [0.3, 0.7, 0.2], [0.6, 0.2, 0.1], [0.1, 0.1, 0.9]])
+
+
+def test_f1_matches_hand_counts_and_sklearn():
+    # at 0.5 -- class 0: tp 2; class 1: tp 1, fp 1, fn 1; class 2: fn 1 (the difficult 0.9 is ignored)
+    result = metrics.f1_scores(Y, S, 0.5)
+    assert result["per_class"] == pytest.approx([1.0, 0.5, 0.0])
+    assert result["macro"] == pytest.approx(0.5)
+    assert result["micro"] == pytest.approx(2 * 3 / (2 * 3 + 1 + 2))
+    kept = Y[:3] == 1  # rows without a difficult entry: sklearn agrees
+    pred = S[:3] >= 0.5
+    assert metrics.f1_scores(Y[:3], S[:3])["macro"] == pytest.approx(
+        skm.f1_score(kept, pred, average="macro", zero_division=0))
+    assert metrics.f1_scores(Y[:3], S[:3])["micro"] == pytest.approx(skm.f1_score(kept, pred, average="micro"))
+
+
+def test_per_class_thresholds_apply_per_column():
+    # class 1 at 0.2: tp 2, fp 1 -> 0.8; class 2 at 0.3: tp 1 -> 1
+    assert metrics.f1_scores(Y, S, [0.5, 0.2, 0.3])["per_class"] == pytest.approx([1.0, 0.8, 1.0])
+
+
+def test_tuned_thresholds_maximise_f1_on_the_tune_data():
+    thresholds = metrics.tune_thresholds(Y, S)
+    assert thresholds == pytest.approx([0.6, 0.2, 0.4])  # class 1: 0.2 (F1 0.8) beats 0.7 (F1 2/3)
+    rng = np.random.default_rng(1)
+    y = np.where(rng.random((200, 20)) < 0.1, 1, -1)
+    s = rng.random((200, 20)) * 0.6 + 0.3 * (y == 1)
+    tuned = metrics.f1_scores(y, s, metrics.tune_thresholds(y, s))["per_class"]
+    for t in np.linspace(0.05, 0.95, 19):
+        assert np.all(tuned >= metrics.f1_scores(y, s, t)["per_class"] - 1e-12)
+
+
+def test_a_class_without_positives_is_never_predicted_after_tuning():
+    assert np.isinf(metrics.tune_thresholds([[-1], [-1]], [[0.2], [0.9]]))[0]
+
+
+def test_hamming_exact_match_and_per_label_accuracy():
+    # 11 counted decisions at 0.5; wrong: (row 1, class 0)? no -- wrong are class 1 row 0 (fp),
+    # class 1 row 2 (fn), class 2 row 0 (fn): 3 of 11
+    assert metrics.hamming_loss(Y, S) == pytest.approx(3 / 11)
+    assert metrics.per_label_accuracy(Y, S) == pytest.approx(8 / 11)
+    assert metrics.exact_match(Y, S) == pytest.approx(2 / 4)  # rows 1 and 3 (its difficult entry ignored)
+    kept = Y[:3] == 1
+    assert metrics.hamming_loss(Y[:3], S[:3]) == pytest.approx(skm.hamming_loss(kept, S[:3] >= 0.5))
+    assert metrics.exact_match(Y[:3], S[:3]) == pytest.approx(skm.accuracy_score(kept, S[:3] >= 0.5))
+
+
+def test_predicting_nothing_scores_the_share_of_absent_labels():
+    assert metrics.predict_nothing_accuracy(Y) == pytest.approx(6 / 11)
+    assert metrics.per_label_accuracy(Y, np.zeros_like(S)) == pytest.approx(6 / 11)
+
+
+def test_mean_cosine_similarity_including_all_zero_rows():
+    y = np.array([[1, -1, -1], [-1, -1, -1], [-1, -1, -1], [1, 1, -1], [1, 0, -1]])
+    s = np.array([[0.9, 0.1, 0.1], [0.1, 0.1, 0.1], [0.9, 0.1, 0.1], [0.9, 0.1, 0.1], [0.9, 0.9, 0.1]])
+    # per row: exact 1; both empty 1; empty truth vs a prediction 0; 1/sqrt(2); difficult ignored -> 1
+    expected = (1 + 1 + 0 + 1 / np.sqrt(2) + 1) / 5
+    assert metrics.mean_cosine_similarity(y, s) == pytest.approx(expected)
+
+
+def test_classes_never_predicted():
+    assert metrics.classes_never_predicted(S, 0.5, ["a", "b", "c"]) == []
+    assert metrics.classes_never_predicted(S, 0.85, ["a", "b", "c"]) == ["a", "b"]
