@@ -14,4 +14,10 @@ measure, plot and save.
 * :mod:`helpers.series`: run the notebooks of the series with papermill.
 """
 
+import os
+
+# Keep TensorFlow's C++ start-up chatter (CUDA probes on CPU machines) out of the
+# notebooks; set TF_CPP_MIN_LOG_LEVEL yourself to see it.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
 __version__ = "0.1.0"

@@ -19,8 +19,8 @@ def class_frequency(frame: pd.DataFrame, title: str = "Images per class") -> plt
     fig, ax = plt.subplots(figsize=(7, 6))
     ax.barh(present.index, present.values, label="present")
     ax.barh(present.index, difficult.values, left=present.values, label="difficult only", color="lightgrey")
-    for y, value in enumerate(present.values):
-        ax.text(value, y, f" {value}", va="center", fontsize=8)
+    for y, (value, extra) in enumerate(zip(present.values, difficult.values)):
+        ax.text(value + extra, y, f" {value}", va="center", fontsize=8)
     ax.set_xlabel("images")
     ax.set_title(title)
     ax.legend(loc="lower right")

@@ -44,17 +44,24 @@ def run(notebooks: list[Path], profile: str, output_dir: Path | None, results_di
     """Execute ``notebooks`` in order (stopping at the first failure); return wall seconds per notebook."""
     import papermill
 
-    os.environ["VOC_PROFILE"] = profile  # read by the notebooks' parameters cells
     times = {}
-    for notebook in notebooks:
-        output = notebook if output_dir is None else output_dir / notebook.name
-        output.parent.mkdir(parents=True, exist_ok=True)
-        print(f"== {notebook.name} ({profile}) -> {output}", flush=True)
-        start = time.perf_counter()
-        papermill.execute_notebook(str(notebook), str(output), cwd=str(notebook.parent),
-                                   kernel_name="python3", progress_bar=True)
-        times[notebook.name] = round(time.perf_counter() - start, 1)
-        print(f"   {notebook.name}: {times[notebook.name]:.1f} s", flush=True)
+    previous_profile = os.environ.get("VOC_PROFILE")
+    os.environ["VOC_PROFILE"] = profile  # the kernels inherit it; their parameters cells read it
+    try:
+        for notebook in notebooks:
+            output = notebook if output_dir is None else output_dir / notebook.name
+            output.parent.mkdir(parents=True, exist_ok=True)
+            print(f"== {notebook.name} ({profile}) -> {output}", flush=True)
+            start = time.perf_counter()
+            papermill.execute_notebook(str(notebook), str(output), cwd=str(notebook.parent),
+                                       kernel_name="python3", progress_bar=True)
+            times[notebook.name] = round(time.perf_counter() - start, 1)
+            print(f"   {notebook.name}: {times[notebook.name]:.1f} s", flush=True)
+    finally:
+        if previous_profile is None:
+            os.environ.pop("VOC_PROFILE", None)
+        else:
+            os.environ["VOC_PROFILE"] = previous_profile
     results_dir.mkdir(parents=True, exist_ok=True)
     record = {"profile": profile, "seconds": times, "total_seconds": round(sum(times.values()), 1),
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",

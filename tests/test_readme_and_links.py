@@ -1,0 +1,57 @@
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import links
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _readme_commands():
+    return re.findall(r"```bash\n(.+?)\n```", (ROOT / "README.md").read_text())
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    test_command = next(c for c in _readme_commands() if c.endswith("python -m pytest"))
+    assert test_command in (ROOT / ".ci" / "run").read_text().splitlines()
+
+
+def test_readme_gives_a_command_that_runs_the_whole_series():
+    assert any(c.endswith("python -m helpers.series") for c in _readme_commands())
+
+
+def test_every_link_matches_the_repository_setting_and_its_own_file():
+    assert links.check(ROOT) == []
+
+
+def test_every_notebook_is_in_the_readme_index_with_its_colab_badge():
+    readme = (ROOT / "README.md").read_text()
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        path = notebook.relative_to(ROOT).as_posix()
+        assert f"]({path})" in readme and links.colab_url(path) in readme, path
+
+
+def test_a_link_to_another_file_or_repository_is_reported_and_fixed(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    wrong = links.colab_url("notebooks/00_x.ipynb").replace(links.REPOSITORY, "someone/else")
+    (tmp_path / "README.md").write_text(f"[badge]({wrong})\n")
+    cell = {"cell_type": "markdown", "metadata": {}, "source": [f"[badge]({wrong})"]}
+    (tmp_path / "notebooks" / "00_x.ipynb").write_text(json.dumps({"cells": [cell], "metadata": {},
+                                                                   "nbformat": 4, "nbformat_minor": 5}))
+    problems = links.check(tmp_path)
+    assert any("README.md" in p and "someone/else" in p for p in problems)
+    assert any("its setup cell does not install" in p for p in problems)
+    links.write(tmp_path)
+    assert links.colab_url("notebooks/00_x.ipynb") in (tmp_path / "README.md").read_text()
+    assert [p for p in links.check(tmp_path) if "someone/else" in p] == []
+
+
+@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+def test_each_notebook_has_one_parameters_cell_and_no_stored_errors(notebook):
+    cells = json.loads(notebook.read_text())["cells"]
+    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1
+    assert "config.read_profile()" in "".join(tagged[0]["source"])
+    assert not [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]

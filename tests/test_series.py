@@ -1,0 +1,34 @@
+import json
+
+import nbformat
+import pytest
+
+from helpers import series
+
+
+def _notebook(path, source):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+def test_select_notebooks_by_number_or_name(tmp_path):
+    for name in ("00_data.ipynb", "01_one.ipynb", "02_two.ipynb", "notes.ipynb"):
+        (tmp_path / name).write_text("{}")
+    assert [p.name for p in series.select_notebooks(tmp_path, [])] == ["00_data.ipynb", "01_one.ipynb", "02_two.ipynb"]
+    assert [p.name for p in series.select_notebooks(tmp_path, ["02", "00_data"])] == ["02_two.ipynb", "00_data.ipynb"]
+    with pytest.raises(ValueError, match="starts with '07'"):
+        series.select_notebooks(tmp_path, ["07"])
+
+
+def test_run_executes_with_the_profile_writes_outputs_and_times(tmp_path, monkeypatch):
+    monkeypatch.setenv("VOC_PROFILE", "tiny")
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    _notebook(folder / "00_env.ipynb", "import os\nprint('profile', os.environ['VOC_PROFILE'])")
+    times = series.run([folder / "00_env.ipynb"], "full", tmp_path / "out", tmp_path / "results")
+    executed = nbformat.read(tmp_path / "out" / "00_env.ipynb", as_version=4)
+    assert executed.cells[0].outputs[0]["text"].strip() == "profile full"
+    record = json.loads((tmp_path / "results" / "run_times.json").read_text())
+    assert record["profile"] == "full" and record["seconds"] == times and times["00_env.ipynb"] > 0
+    assert series.os.environ["VOC_PROFILE"] == "tiny"  # restored for whatever runs next
