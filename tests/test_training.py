@@ -1,0 +1,78 @@
+import keras
+import numpy as np
+import pytest
+
+from helpers.training import ElementwiseBinaryCrossentropy, training_callbacks
+
+
+def test_masked_entries_do_not_count_in_the_loss():
+    loss = ElementwiseBinaryCrossentropy()
+    y_true = np.array([[1.0, 0.0]], dtype="float32")
+    y_pred = np.array([[0.9, 0.99]], dtype="float32")  # the second label is badly wrong ...
+    mask = np.array([[1.0, 0.0]], dtype="float32")     # ... but difficult, so it is switched off
+    masked = float(loss(y_true, y_pred, sample_weight=mask))
+    assert masked == pytest.approx(-np.log(0.9) / 2, rel=1e-4)  # mean over the 2 entries, one of them zeroed
+    unmasked = float(loss(y_true, y_pred))
+    assert unmasked == pytest.approx((-np.log(0.9) - np.log(0.01)) / 2, rel=1e-3)
+
+
+def test_keras_own_loss_cannot_mask_single_labels():
+    """Why the elementwise loss exists: Keras' BCE averages classes first."""
+    y_true = np.array([[1.0, 0.0]], dtype="float32")
+    y_pred = np.array([[0.9, 0.99]], dtype="float32")
+    mask = np.array([[1.0, 0.0]], dtype="float32")
+    ours = float(ElementwiseBinaryCrossentropy()(y_true, y_pred, sample_weight=mask))
+    theirs = float(keras.losses.BinaryCrossentropy()(y_true, y_pred, sample_weight=mask))
+    assert theirs > 2 * ours
+
+
+def test_the_loss_survives_saving_and_loading(tmp_path):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="sigmoid")])
+    model.compile("sgd", ElementwiseBinaryCrossentropy())
+    model.save(tmp_path / "m.keras")
+    assert isinstance(keras.models.load_model(tmp_path / "m.keras").loss, ElementwiseBinaryCrossentropy)
+
+
+class _Interrupt(keras.callbacks.Callback):
+    def __init__(self, at_epoch):
+        super().__init__()
+        self.at_epoch = at_epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.at_epoch:
+            raise KeyboardInterrupt("laptop closed")
+
+
+class _Epochs(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.seen.append(epoch)
+
+
+def test_an_interrupted_training_resumes_at_the_epoch_it_reached(tmp_path):
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).random((64, 4)).astype("float32")
+    y = (x[:, :2] > 0.5).astype("float32")
+
+    def fresh_model():
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="sigmoid")])
+        model.compile("adam", ElementwiseBinaryCrossentropy())
+        return model
+
+    first = fresh_model()
+    with pytest.raises(KeyboardInterrupt):
+        first.fit(x, y, validation_data=(x, y), epochs=6, verbose=0,
+                  callbacks=[*training_callbacks(tmp_path / "backup", patience=10), _Interrupt(3)])
+    reached = [w.copy() for w in first.get_weights()]  # the weights after epoch 3
+    second, epochs = fresh_model(), _Epochs()  # a new process would start from fresh weights
+    restored = []
+    second.fit(x, y, validation_data=(x, y), epochs=6, verbose=0,
+               callbacks=[*training_callbacks(tmp_path / "backup", patience=10),
+                          keras.callbacks.LambdaCallback(
+                              on_epoch_begin=lambda e, logs: restored.append(second.get_weights()[0].copy())),
+                          epochs])
+    assert epochs.seen == [3, 4, 5]  # epochs 0-2 are not trained again
+    assert np.allclose(restored[0], reached[0])  # it resumed from the weights it had reached
