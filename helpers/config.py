@@ -45,6 +45,14 @@ def default_data_dir() -> Path:
     return here / "data"
 
 
+def default_results_dir() -> Path:
+    """Where results files go: ``VOC_RESULTS_DIR`` if set, else ``results/``
+    beside the data folder of :func:`default_data_dir`."""
+    if os.environ.get("VOC_RESULTS_DIR"):
+        return Path(os.environ["VOC_RESULTS_DIR"]).expanduser()
+    return default_data_dir().parent / "results"
+
+
 def prepare_voc(profile: str, data_dir: str | os.PathLike | None = None,
                 voc_root: str | os.PathLike | None = None) -> Path:
     """Return the ``VOC2007`` folder for ``profile``, making or fetching it if needed.
@@ -154,3 +162,18 @@ def load_split_plan(folder: str | os.PathLike) -> SplitPlan:
     meta = json.loads(meta_path.read_text())
     frames = {role: pd.read_csv(folder / f"{role}.csv", dtype={"image_id": str}) for role in meta["sources"]}
     return SplitPlan(frames=frames, sources=meta["sources"], notes=meta.get("notes", []))
+
+
+def split_plan_for(profile: str, data_dir: str | os.PathLike | None = None) -> SplitPlan:
+    """The plan notebook 00 saved for ``profile``; if it has not been run,
+    make the data and the default plan now (and save it), so that every
+    notebook also runs on its own."""
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    folder = data_dir / "labels" / profile
+    if (folder / "splits.json").exists():
+        return load_split_plan(folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan = plan_splits(prepare_voc(profile, data_dir=data_dir))
+    save_split_plan(plan, folder)
+    return plan

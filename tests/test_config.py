@@ -72,3 +72,12 @@ def test_saved_plan_reads_back_the_same(tiny_root, tmp_path):
 def test_loading_a_plan_that_was_never_saved_says_which_notebook_to_run(tmp_path):
     with pytest.raises(FileNotFoundError, match="00_data_preparation"):
         config.load_split_plan(tmp_path)
+
+
+def test_split_plan_for_reuses_the_saved_plan_or_makes_one(tmp_path):
+    made = config.split_plan_for("tiny", data_dir=tmp_path)
+    assert (tmp_path / "labels" / "tiny" / "splits.json").exists()
+    assert made.sources == {"fit": "train", "tune": "val", "evaluate": "test"}
+    marker = tmp_path / "labels" / "tiny" / "fit.csv"
+    marker.write_text(marker.read_text().split("\n", 1)[0] + "\n" + "\n".join(marker.read_text().split("\n")[1:4]) + "\n")
+    assert len(config.split_plan_for("tiny", data_dir=tmp_path).frames["fit"]) == 3  # read back, not remade

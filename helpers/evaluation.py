@@ -1,0 +1,49 @@
+"""From a trained model to its results files: costs measured the same way for every model."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from helpers import results, timing
+from helpers.voc import label_matrix
+
+
+def measure_costs(predict_batch: Callable[[np.ndarray], object], image_size: int, *, train_seconds: float,
+                  params: int, saved_paths, repeats: int = 10) -> dict:
+    """The cost figures of a model: ``predict_batch`` maps a float32 image batch
+    (n, size, size, 3) to scores. Latency is per image, at batch 1 and 64,
+    median of ``repeats`` runs after warm-up; peak memory is the process's so far."""
+    rng = np.random.default_rng(0)
+    batch = lambda n: (rng.random((n, image_size, image_size, 3)) * 255).astype("float32")  # noqa: E731
+    return {
+        "train_seconds": float(train_seconds),
+        "latency_ms_batch1": timing.latency_ms_per_image(predict_batch, batch(1), repeats=repeats),
+        "latency_ms_batch64": timing.latency_ms_per_image(predict_batch, batch(64), repeats=max(3, repeats // 3)),
+        "params": int(params),
+        "size_bytes": timing.size_on_disk(saved_paths),
+        "peak_rss_bytes": timing.peak_rss_bytes(),
+    }
+
+
+def save_model_results(model_name: str, profile: str, plan, eval_scores, tune_scores, costs: dict,
+                       results_dir: str | os.PathLike, extra: dict | None = None) -> pd.Series:
+    """Compute every quality figure (thresholds tuned on the tune split), write
+    ``results_dir/<profile>/<model_name>/`` and return the headline figures."""
+    evaluate, tune = plan.frames["evaluate"], plan.frames["tune"]
+    figures = results.quality(label_matrix(evaluate).to_numpy(), eval_scores,
+                              label_matrix(tune).to_numpy(), tune_scores)
+    record = results.provenance(profile, plan)
+    record.update(extra or {})
+    folder = results.write_results(Path(results_dir) / profile / model_name, evaluate["image_id"], eval_scores,
+                                   figures, costs, record)
+    headline = {key: figures[key] for key in ("map_voc07", "map_area", "macro_f1_at_0_5", "macro_f1_tuned",
+                                              "exact_match_tuned", "per_label_accuracy_at_0_5")}
+    headline["classes_never_predicted_at_0_5"] = len(figures["classes_never_predicted_at_0_5"])
+    headline.update({k: costs[k] for k in ("train_seconds", "latency_ms_batch1", "params", "size_bytes")})
+    print(f"results written to {folder}")
+    return pd.Series(headline, name=model_name)

@@ -1,0 +1,121 @@
+"""Tables built from results files: the comparison notebook's and the README's.
+
+    python -m helpers.report --profile full          # rewrite the README's results table
+    python -m helpers.report --profile full --check  # exit 1 if the README is out of date
+
+The README's table sits between the markers ``<!-- results:start -->`` and
+``<!-- results:end -->`` and is never typed by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.results import load_results
+
+MODEL_NAMES = {
+    "model1": "Model 1: 20 binary CNNs",
+    "model2": "Model 2: shared frozen base + 20 heads",
+    "model3": "Model 3: one CNN, 20 sigmoids",
+    "model3_improved": "Model 3, improved (BN, GAP, augmentation, larger input)",
+}
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def comparison_table(records: dict[str, dict]) -> pd.DataFrame:
+    """One row per model: quality on the evaluate split and measured costs."""
+    rows = {}
+    for name, r in records.items():
+        rows[name] = {
+            "mAP VOC07": r["map_voc07"], "mAP area": r["map_area"],
+            "macro F1 @0.5": r["macro_f1_at_0_5"], "macro F1 tuned": r["macro_f1_tuned"],
+            "micro F1 tuned": r["micro_f1_tuned"], "exact match tuned": r["exact_match_tuned"],
+            "cosine @0.5": r["mean_cosine_at_0_5"], "per-label acc @0.5": r["per_label_accuracy_at_0_5"],
+            "predict-nothing acc": r["predict_nothing_accuracy"],
+            "classes never predicted @0.5": len(r["classes_never_predicted_at_0_5"]),
+            "train min": r["train_seconds"] / 60, "latency ms (batch 1)": r["latency_ms_batch1"],
+            "latency ms/img (batch 64)": r["latency_ms_batch64"], "params M": r["params"] / 1e6,
+            "size MB": r["size_bytes"] / 1e6, "peak RSS GB": r["peak_rss_bytes"] / 1e9,
+        }
+    order = [m for m in MODEL_NAMES if m in rows] + sorted(set(rows) - set(MODEL_NAMES))
+    return pd.DataFrame.from_dict(rows, orient="index").loc[order]
+
+
+def provenance_line(records: dict[str, dict]) -> str:
+    """Profile, splits, image counts and machine, as one sentence."""
+    first = next(iter(records.values()))
+    splits = ", ".join(f"{role} on {source} ({first['n_images'][role]} images)"
+                       for role, source in first["splits"].items())
+    dates = sorted(r["date"][:10] for r in records.values())
+    return (f"Profile `{first['profile']}`: {splits}. Machine: {first['machine']}. "
+            f"Run {dates[0]}{'' if dates[0] == dates[-1] else ' to ' + dates[-1]}.")
+
+
+def readme_block(profile_dir: Path, shown_as: str) -> str:
+    """The README's results section for one profile, in Markdown; ``shown_as``
+    names the folder in the text (e.g. ``results/full``)."""
+    records = load_results(profile_dir)
+    table = comparison_table(records)
+    columns = ["mAP VOC07", "mAP area", "macro F1 @0.5", "macro F1 tuned", "classes never predicted @0.5",
+               "train min", "latency ms (batch 1)", "params M", "size MB"]
+    lines = ["| model | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
+    for name, row in table[columns].iterrows():
+        cells = [f"{row[c]:.3f}" if c.startswith(("mAP", "macro")) else
+                 f"{int(row[c])}" if c.startswith("classes") else f"{row[c]:.1f}" for c in columns]
+        lines.append(f"| {MODEL_NAMES.get(name, name)} | " + " | ".join(cells) + " |")
+    timing_file = profile_dir / "run_times.json"
+    if timing_file.exists():
+        times = json.loads(timing_file.read_text())
+        per = ", ".join(f"{name.split('_')[0]}: {s / 60:.1f} min" for name, s in sorted(times["seconds"].items()))
+        lines += ["", f"Wall time of `python -m helpers.series --profile {times['profile']}`: "
+                      f"{times['total_seconds'] / 60:.1f} min in all ({per}), on {times['machine']}."]
+    lines += ["", provenance_line(records) + f" Source: `{shown_as}/*/metrics.json`."]
+    return "\n".join(lines)
+
+
+_BLOCK = re.compile(re.escape(START) + r"\n?(.*?)\n?" + re.escape(END), re.S)
+
+
+def current_block(readme: Path) -> str:
+    """What the README holds between the markers."""
+    found = _BLOCK.search(readme.read_text())
+    if not found:
+        raise ValueError(f"{readme} has no {START} ... {END} block.")
+    return found.group(1)
+
+
+def update_readme(readme: Path, profile_dir: Path, shown_as: str) -> bool:
+    """Replace the block between the markers; return whether it changed."""
+    current_block(readme)  # raises if the markers are missing
+    block = readme_block(profile_dir, shown_as)
+    text = readme.read_text()
+    new = _BLOCK.sub(lambda _: f"{START}\n{block}\n{END}", text)
+    readme.write_text(new)
+    return new != text
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", default="full")
+    parser.add_argument("--root", type=Path, default=Path("."))
+    parser.add_argument("--check", action="store_true", help="only check that the README is up to date")
+    args = parser.parse_args(argv)
+    readme, shown_as = args.root / "README.md", f"results/{args.profile}"
+    profile_dir = args.root / shown_as
+    if args.check:
+        fresh = current_block(readme) == readme_block(profile_dir, shown_as)
+        print("README results table is up to date." if fresh else "README results table is stale.")
+        return 0 if fresh else 1
+    update_readme(readme, profile_dir, shown_as)
+    print(f"README results table rewritten from {shown_as}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

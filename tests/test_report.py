@@ -1,0 +1,57 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers import config, report, results
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def profile_dir(tiny_root, tmp_path):
+    plan = config.plan_splits(tiny_root)
+    evaluate, tune = plan.frames["evaluate"], plan.frames["tune"]
+    y_eval = evaluate[list(results.CLASSES)].to_numpy()
+    y_tune = tune[list(results.CLASSES)].to_numpy()
+    for name, strength, seconds in (("model1", 0.1, 600.0), ("model3", 0.5, 60.0)):
+        s_eval = 0.5 * np.random.default_rng(0).random(y_eval.shape) + strength * (y_eval == 1)
+        s_tune = 0.5 * np.random.default_rng(1).random(y_tune.shape) + strength * (y_tune == 1)
+        costs = {"train_seconds": seconds, "latency_ms_batch1": 3.0, "latency_ms_batch64": 1.0,
+                 "params": 2_000_000, "size_bytes": 8_000_000, "peak_rss_bytes": 2_000_000_000}
+        results.write_results(tmp_path / "full" / name, evaluate["image_id"], s_eval,
+                              results.quality(y_eval, s_eval, y_tune, s_tune), costs,
+                              results.provenance("full", plan))
+    return tmp_path / "full"
+
+
+def test_comparison_table_orders_models_and_converts_units(profile_dir):
+    table = report.comparison_table(results.load_results(profile_dir))
+    assert list(table.index) == ["model1", "model3"]
+    assert table.loc["model3", "mAP VOC07"] > table.loc["model1", "mAP VOC07"]
+    assert table.loc["model1", "train min"] == pytest.approx(10.0)
+    assert table.loc["model3", "size MB"] == pytest.approx(8.0)
+
+
+def test_readme_block_is_written_between_the_markers_and_checked(profile_dir, tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Title\n\n{report.START}\nold table\n{report.END}\n\nAfter.\n")
+    assert report.update_readme(readme, profile_dir, "results/full")
+    text = readme.read_text()
+    assert "old table" not in text and text.startswith("# Title") and text.endswith("After.\n")
+    assert "| Model 3: one CNN, 20 sigmoids |" in text and "results/full/*/metrics.json" in text
+    assert report.current_block(readme) == report.readme_block(profile_dir, "results/full")
+    assert not report.update_readme(readme, profile_dir, "results/full")  # nothing changes the second time
+
+
+def test_a_readme_without_markers_is_refused(profile_dir, tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# no markers\n")
+    with pytest.raises(ValueError, match="no <!-- results:start -->"):
+        report.update_readme(readme, profile_dir, "results/full")
+
+
+@pytest.mark.skipif(not list((ROOT / "results" / "full").glob("*/metrics.json")),
+                    reason="no full-profile results committed yet")
+def test_the_committed_readme_table_matches_the_committed_results():
+    assert report.current_block(ROOT / "README.md") == report.readme_block(ROOT / "results" / "full", "results/full")
