@@ -6,11 +6,26 @@ import os
 from pathlib import Path
 from typing import Callable
 
+import keras
 import numpy as np
 import pandas as pd
 
 from helpers import results, timing
 from helpers.voc import label_matrix
+
+
+def save_weights_only(model: keras.Model, path: str | os.PathLike) -> Path:
+    """Save the weights inference needs, without the optimizer's state.
+
+    Once a model is compiled and trained, Keras 3's ``save_weights`` also
+    stores the optimizer's variables (for Adam, twice the weights again). A
+    bare wrapper around the same layers has no optimizer, so it writes the
+    weights alone; they load into a freshly built copy of the model.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keras.Model(model.inputs, model.outputs).save_weights(path)
+    return path
 
 
 def measure_costs(predict_batch: Callable[[np.ndarray], object], image_size: int, *, train_seconds: float,
