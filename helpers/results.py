@@ -23,7 +23,8 @@ from helpers.voc import CLASSES
 
 QUALITY_KEYS = ("map_voc07", "map_area", "ap_voc07", "macro_f1_at_0_5", "macro_f1_tuned", "micro_f1_tuned",
                 "hamming_loss_tuned", "exact_match_tuned", "mean_cosine_at_0_5", "per_label_accuracy_at_0_5",
-                "predict_nothing_accuracy", "classes_never_predicted_at_0_5", "thresholds_tuned")
+                "predict_nothing_accuracy", "classes_never_predicted_at_0_5", "classes_never_predicted_tuned",
+                "thresholds_tuned")
 COST_KEYS = ("train_seconds", "latency_ms_batch1", "latency_ms_batch64", "params", "size_bytes", "peak_rss_bytes")
 PROVENANCE_KEYS = ("profile", "splits", "n_images", "machine", "versions", "date")
 
@@ -48,6 +49,7 @@ def quality(y_eval, s_eval, y_tune, s_tune) -> dict:
         "per_label_accuracy_at_0_5": metrics.per_label_accuracy(y_eval, s_eval, 0.5),
         "predict_nothing_accuracy": metrics.predict_nothing_accuracy(y_eval),
         "classes_never_predicted_at_0_5": never,
+        "classes_never_predicted_tuned": metrics.classes_never_predicted(s_eval, thresholds, CLASSES),
         "thresholds_tuned": dict(zip(CLASSES, [float(t) for t in thresholds])),
     }
 
@@ -98,11 +100,20 @@ def _plain(value):
 
 
 def load_results(profile_dir: str | os.PathLike) -> dict[str, dict]:
-    """``metrics.json`` of every model under ``results/<profile>/``, by model name."""
+    """``metrics.json`` of every model under ``results/<profile>/``, by model name.
+
+    Files written before ``classes_never_predicted_tuned`` existed get it
+    computed from their own ``scores.csv`` and ``thresholds_tuned``.
+    """
     profile_dir = Path(profile_dir)
     found = {path.parent.name: json.loads(path.read_text()) for path in sorted(profile_dir.glob("*/metrics.json"))}
     if not found:
         raise FileNotFoundError(f"no results under {profile_dir}: run the model notebooks for this profile first.")
+    for name, record in found.items():
+        if "classes_never_predicted_tuned" not in record:
+            scores = load_scores(profile_dir / name)[list(CLASSES)].to_numpy()
+            thresholds = [record["thresholds_tuned"][c] for c in CLASSES]
+            record["classes_never_predicted_tuned"] = metrics.classes_never_predicted(scores, thresholds, CLASSES)
     return found
 
 

@@ -55,3 +55,18 @@ def test_a_readme_without_markers_is_refused(profile_dir, tmp_path):
                     reason="no full-profile results committed yet")
 def test_the_committed_readme_table_matches_the_committed_results():
     assert report.current_block(ROOT / "README.md") == report.readme_block(ROOT / "results" / "full", "results/full")
+
+
+def test_target_lines_give_each_threshold_reading_its_own_verdict(profile_dir):
+    records = results.load_results(profile_dir)
+    records["model1"]["classes_never_predicted_at_0_5"] = list(results.CLASSES[:9])
+    records["model1"]["classes_never_predicted_tuned"] = []
+    records["model1"]["macro_f1_at_0_5"], records["model1"]["macro_f1_tuned"] = 0.05, 0.2
+    records["model3"]["macro_f1_at_0_5"], records["model3"]["macro_f1_tuned"] = 0.3, 0.4
+    lines = report.target_lines(records, {"profile": "full", "total_seconds": 3660.0})
+    at_half = next(line for line in lines if "never predicted" in line and "at 0.5" in line)
+    tuned = next(line for line in lines if "never predicted" in line and "tuned" in line)
+    assert "model1 9" in at_half and "missed by 1 of 2 models (Model 1)" in at_half
+    assert "met by every model" in tuned
+    assert "missed by 1 of 2 models (Model 1)" in next(l for l in lines if "macro F1" in l and "at 0.5" in l)
+    assert lines[-1].endswith("61.0 min, missed.")

@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from helpers import config, results
@@ -49,3 +50,18 @@ def test_wrong_shapes_and_missing_keys_are_refused(plan, tmp_path):
 def test_loading_from_an_empty_folder_says_what_to_run(tmp_path):
     with pytest.raises(FileNotFoundError, match="run the model notebooks"):
         results.load_results(tmp_path)
+
+
+def test_older_results_get_the_classes_never_predicted_at_tuned_thresholds(plan, tmp_path):
+    evaluate = plan.frames["evaluate"]
+    scores = np.full((len(evaluate), len(results.CLASSES)), 0.2)
+    scores[0, 1] = 0.9  # only class 1 ever reaches its threshold of 0.5
+    thresholds = dict.fromkeys(results.CLASSES, 0.5)
+    record = {"thresholds_tuned": thresholds}
+    folder = tmp_path / "full" / "old_model"
+    folder.mkdir(parents=True)
+    pd.DataFrame(scores, columns=list(results.CLASSES)).assign(image_id=list(evaluate["image_id"])).to_csv(
+        folder / "scores.csv", index=False)
+    (folder / "metrics.json").write_text(json.dumps(record))
+    loaded = results.load_results(tmp_path / "full")["old_model"]
+    assert loaded["classes_never_predicted_tuned"] == [c for c in results.CLASSES if c != results.CLASSES[1]]
