@@ -7,6 +7,11 @@
 Executed notebooks are written with their outputs to ``runs/<profile>/``
 (or over the originals with ``--in-place``); each notebook's wall time is
 printed and saved to ``results/<profile>/run_times.json``.
+
+Every run trains from scratch: training backups left in
+``data/checkpoints/<profile>/`` by an interrupted run are removed first, so
+no model silently continues an older run and every time is whole.
+``--resume`` keeps them, to finish an interrupted run instead.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import sys
 import time
 from datetime import datetime, timezone
@@ -40,10 +46,26 @@ def select_notebooks(folder: Path, names: list[str]) -> list[Path]:
     return chosen
 
 
-def run(notebooks: list[Path], profile: str, output_dir: Path | None, results_dir: Path) -> dict[str, float]:
-    """Execute ``notebooks`` in order (stopping at the first failure); return wall seconds per notebook."""
+def clear_backups(data_dir: Path, profile: str) -> list[Path]:
+    """Remove the training backups of ``profile`` under ``data_dir``; return the folders removed."""
+    root = Path(data_dir) / "checkpoints" / profile
+    removed = sorted(path.parent for path in root.glob("**/training_metadata.json"))
+    if root.exists():
+        shutil.rmtree(root)
+    return removed
+
+
+def run(notebooks: list[Path], profile: str, output_dir: Path | None, results_dir: Path,
+        data_dir: Path | None = None) -> dict[str, float]:
+    """Execute ``notebooks`` in order (stopping at the first failure); return wall seconds per notebook.
+
+    With ``data_dir``, training backups of ``profile`` there are removed first (see :func:`clear_backups`).
+    """
     import papermill
 
+    if data_dir is not None:
+        for folder in clear_backups(data_dir, profile):
+            print(f"Removed the backup of an interrupted training: {folder}", flush=True)
     times = {}
     previous_profile = os.environ.get("VOC_PROFILE")
     os.environ["VOC_PROFILE"] = profile  # the kernels inherit it; their parameters cells read it
@@ -83,11 +105,14 @@ def main(argv=None) -> int:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--in-place", action="store_true", help="overwrite the notebooks with their outputs")
     where.add_argument("--output-dir", type=Path, help="where executed notebooks go (default: runs/<profile>)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the backups of an interrupted run and continue it (default: train from scratch)")
     parser.add_argument("--root", type=Path, default=Path("."), help="the checkout (default: .)")
     args = parser.parse_args(argv)
     notebooks = select_notebooks(args.root / "notebooks", args.notebooks)
     output_dir = None if args.in_place else (args.output_dir or args.root / "runs" / args.profile)
-    run(notebooks, args.profile, output_dir, args.root / "results" / args.profile)
+    data_dir = None if args.resume else Path(os.environ.get("VOC_DATA_DIR") or args.root / "data").expanduser()
+    run(notebooks, args.profile, output_dir, args.root / "results" / args.profile, data_dir)
     return 0
 
 

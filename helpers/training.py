@@ -7,6 +7,7 @@ the same way.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -39,9 +40,24 @@ def training_callbacks(backup_dir: str | os.PathLike, patience: int = 5,
                        monitor: str = "val_loss") -> list[keras.callbacks.Callback]:
     """Early stopping on the tune split (best weights restored) and
     ``BackupAndRestore``, so an interrupted ``fit`` resumes at the epoch it
-    reached when called again with the same ``backup_dir``."""
+    reached when called again with the same ``backup_dir``.
+
+    Keras deletes the backup when ``fit`` ends normally, so one that is still
+    there comes from an interrupted run: say so, since the epochs already done
+    are neither trained nor timed again.
+    """
+    reached = epochs_in_backup(backup_dir)
+    if reached:
+        print(f"Resuming from the backup in {backup_dir}: {reached} epoch(s) were trained before the interruption "
+              "and are not timed again. Delete that folder to train from scratch.")
     Path(backup_dir).mkdir(parents=True, exist_ok=True)
     return [
         keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, restore_best_weights=True),
         keras.callbacks.BackupAndRestore(str(backup_dir)),
     ]
+
+
+def epochs_in_backup(backup_dir: str | os.PathLike) -> int:
+    """Epochs completed by an interrupted ``fit`` whose backup is in ``backup_dir`` (0 if none)."""
+    metadata = Path(backup_dir) / "training_metadata.json"
+    return int(json.loads(metadata.read_text()).get("epoch", 0)) if metadata.exists() else 0

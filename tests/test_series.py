@@ -32,3 +32,22 @@ def test_run_executes_with_the_profile_writes_outputs_and_times(tmp_path, monkey
     record = json.loads((tmp_path / "results" / "run_times.json").read_text())
     assert record["profile"] == "full" and record["seconds"] == times and times["00_env.ipynb"] > 0
     assert series.os.environ["VOC_PROFILE"] == "tiny"  # restored for whatever runs next
+
+
+def test_runs_start_from_scratch_unless_asked_to_resume(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    for name in ("model3", "model1_sheep"):
+        (data / "checkpoints" / "full" / name).mkdir(parents=True)
+        (data / "checkpoints" / "full" / name / "training_metadata.json").write_text('{"epoch": 2, "batch": 0}')
+    (data / "checkpoints" / "tiny" / "model3").mkdir(parents=True)
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    _notebook(folder / "00_env.ipynb", "print('ran')")
+
+    series.run([folder / "00_env.ipynb"], "full", tmp_path / "out", tmp_path / "results")  # no data_dir: resume
+    assert (data / "checkpoints" / "full" / "model3").exists()
+
+    monkeypatch.setenv("VOC_DATA_DIR", str(data))
+    series.main(["--root", str(tmp_path), "--profile", "full", "00"])
+    assert not (data / "checkpoints" / "full").exists()
+    assert (data / "checkpoints" / "tiny" / "model3").exists()  # other profiles are left alone

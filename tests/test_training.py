@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from helpers.training import ElementwiseBinaryCrossentropy, training_callbacks
+from helpers.training import ElementwiseBinaryCrossentropy, epochs_in_backup, training_callbacks
 
 
 def test_masked_entries_do_not_count_in_the_loss():
@@ -69,6 +69,7 @@ def test_an_interrupted_training_resumes_at_the_epoch_it_reached(tmp_path):
     reached = [w.copy() for w in first.get_weights()]  # the weights after epoch 3
     second, epochs = fresh_model(), _Epochs()  # a new process would start from fresh weights
     restored = []
+    assert epochs_in_backup(tmp_path / "backup") == 3
     second.fit(x, y, validation_data=(x, y), epochs=6, verbose=0,
                callbacks=[*training_callbacks(tmp_path / "backup", patience=10),
                           keras.callbacks.LambdaCallback(
@@ -76,3 +77,13 @@ def test_an_interrupted_training_resumes_at_the_epoch_it_reached(tmp_path):
                           epochs])
     assert epochs.seen == [3, 4, 5]  # epochs 0-2 are not trained again
     assert np.allclose(restored[0], reached[0])  # it resumed from the weights it had reached
+    assert epochs_in_backup(tmp_path / "backup") == 0  # a finished fit removes its backup
+
+
+def test_a_leftover_backup_is_announced(tmp_path, capsys):
+    (tmp_path / "backup").mkdir()
+    (tmp_path / "backup" / "training_metadata.json").write_text('{"epoch": 4, "batch": 0}')
+    training_callbacks(tmp_path / "backup")
+    assert "Resuming from the backup" in capsys.readouterr().out
+    training_callbacks(tmp_path / "elsewhere")
+    assert capsys.readouterr().out == ""
