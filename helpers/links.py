@@ -95,7 +95,7 @@ def write(root: Path) -> None:
             fixed = _fix(source)
             if fixed != source:
                 cell["source"] = fixed.splitlines(keepends=True)
-        notebook.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        notebook.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")  # as nbformat writes
 
 
 def main(argv=None) -> int:
