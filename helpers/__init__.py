@@ -20,8 +20,9 @@ measure, plot and save.
 
 import os
 
-# Keep TensorFlow's C++ start-up chatter (CUDA probes on CPU machines) out of the
-# notebooks; set TF_CPP_MIN_LOG_LEVEL yourself to see it.
+# Keep TensorFlow's C++ log chatter out of the notebooks; set TF_CPP_MIN_LOG_LEVEL
+# yourself to see it. The two CUDA-probe lines printed when TensorFlow is first
+# imported on a machine without a GPU ignore this setting (tensorflow/tensorflow#100442).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 __version__ = "0.1.0"
