@@ -33,12 +33,13 @@ def read_profile(default: str = "tiny") -> str:
     return profile
 
 
-def default_data_dir() -> Path:
+def default_data_dir(start: str | os.PathLike | None = None) -> Path:
     """Where data lands: ``VOC_DATA_DIR`` if set, else the checkout's ``data/``
-    when run from ``notebooks/`` or the project root, else ``./data``."""
+    when ``start`` (default: the working directory) is the checkout or its
+    ``notebooks/``, else ``<start>/data``."""
     if os.environ.get("VOC_DATA_DIR"):
         return Path(os.environ["VOC_DATA_DIR"]).expanduser()
-    here = Path.cwd()
+    here = Path.cwd() if start is None else Path(start)
     for candidate in (here, here.parent):
         if (candidate / "helpers").is_dir() and (candidate / "notebooks").is_dir():
             return candidate / "data"

@@ -71,13 +71,13 @@ def readme_block(profile_dir: Path, shown_as: str) -> str:
                  f"{int(row[c])}" if c.startswith("classes") else f"{row[c]:.1f}" for c in columns]
         lines.append(f"| {MODEL_NAMES.get(name, name)} | " + " | ".join(cells) + " |")
     timing_file = profile_dir / "run_times.json"
-    if timing_file.exists():
-        times = json.loads(timing_file.read_text())
+    times = json.loads(timing_file.read_text()) if timing_file.exists() else None
+    if times is not None:
         per = ", ".join(f"{name.split('_')[0]}: {s / 60:.1f} min" for name, s in sorted(times["seconds"].items()))
         lines += ["", f"Wall time of `python -m helpers.series --profile {times['profile']}`: "
                       f"{times['total_seconds'] / 60:.1f} min in all ({per}), on {times['machine']}."]
     lines += ["", provenance_line(records) + f" Source: `{shown_as}/*/metrics.json`."]
-    lines += ["", *target_lines(records, json.loads(timing_file.read_text()) if timing_file.exists() else None)]
+    lines += ["", *target_lines(records, times)]
     return "\n".join(lines)
 
 

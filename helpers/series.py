@@ -26,7 +26,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from helpers.config import PROFILES
+from helpers.config import PROFILES, default_data_dir
 
 
 def select_notebooks(folder: Path, names: list[str]) -> list[Path]:
@@ -111,7 +111,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     notebooks = select_notebooks(args.root / "notebooks", args.notebooks)
     output_dir = None if args.in_place else (args.output_dir or args.root / "runs" / args.profile)
-    data_dir = None if args.resume else Path(os.environ.get("VOC_DATA_DIR") or args.root / "data").expanduser()
+    data_dir = None if args.resume else default_data_dir(args.root)  # where the notebooks' backups are
     run(notebooks, args.profile, output_dir, args.root / "results" / args.profile, data_dir)
     return 0
 
