@@ -19,7 +19,7 @@ import pandas as pd
 
 from helpers.download import download_voc
 from helpers.tiny import make_tiny_voc
-from helpers.voc import SplitNotFoundError, load_split, resolve_voc_root
+from helpers.voc import SplitNotFoundError, label_matrix, load_split, resolve_voc_root
 
 PROFILES = ("tiny", "full")
 ROLES = ("fit", "tune", "evaluate")
@@ -54,6 +54,20 @@ def default_results_dir() -> Path:
     return default_data_dir().parent / "results"
 
 
+def shown_path(path: str | os.PathLike) -> str:
+    """``path`` as a notebook should print it: relative to the checkout (or to
+    the data folder, or with ``~`` for the home folder), so committed outputs
+    carry no machine's absolute paths."""
+    path = Path(path).expanduser().resolve()
+    checkout = default_data_dir().resolve().parent
+    for base, prefix in ((checkout, ""), (default_data_dir().resolve(), "<data>/"), (Path.home().resolve(), "~/")):
+        try:
+            return prefix + path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return f"<...>/{path.name}" if len(path.parts) > 2 else path.as_posix()
+
+
 def prepare_voc(profile: str, data_dir: str | os.PathLike | None = None,
                 voc_root: str | os.PathLike | None = None) -> Path:
     """Return the ``VOC2007`` folder for ``profile``, making or fetching it if needed.
@@ -80,7 +94,7 @@ class SplitPlan:
 
     ``frames`` maps role to a split frame (see :func:`helpers.voc.load_split`),
     ``sources`` maps role to a description such as ``"val"`` or
-    ``"train (held-out 20 %, seed 0)"``; ``notes`` says why a default was changed.
+    ``"val (tune half, stratified, seed 0)"``; ``notes`` says why a default was changed.
     """
 
     frames: dict[str, pd.DataFrame]
@@ -96,50 +110,68 @@ class SplitPlan:
         return pd.DataFrame({"source": self.sources, "images": self.n_images}).rename_axis("role")
 
 
-def hold_out(frame: pd.DataFrame, fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split ``frame`` at random into (rest, held-out ``fraction``), same seed same split."""
-    if not 0 < fraction < 1:
-        raise ValueError(f"fraction must be between 0 and 1, got {fraction}.")
-    order = np.random.default_rng(seed).permutation(len(frame))
-    n_out = int(round(fraction * len(frame)))
-    held = np.sort(order[:n_out])
-    rest = np.sort(order[n_out:])
-    return frame.iloc[rest].reset_index(drop=True), frame.iloc[held].reset_index(drop=True)
+def stratified_halves(frame: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split ``frame`` into two halves with each class's positives shared out evenly.
+
+    Iterative stratification (Sechidis et al., 2011): the class with the
+    fewest positives still to place goes first; each of its images joins the
+    half that still wants most of that class (ties: the half that wants most
+    images, then at random). Images with no positive class fill the halves up
+    to equal sizes. Same ``frame`` and ``seed``, same halves; rows keep their order.
+    """
+    positives = (label_matrix(frame).to_numpy() == 1)
+    rng = np.random.default_rng(seed)
+    n = len(frame)
+    wanted_images = np.array([n // 2 + n % 2, n // 2], dtype=float)
+    wanted = np.tile(positives.sum(axis=0) / 2.0, (2, 1))
+    side = np.full(n, -1)
+    left = positives.copy()
+    while left.any():
+        counts = left.sum(axis=0)
+        k = np.flatnonzero(counts == counts[counts > 0].min())[0]
+        for i in rng.permutation(np.flatnonzero(left[:, k])):
+            keys = [(wanted[s, k], wanted_images[s], rng.random()) for s in (0, 1)]
+            chosen = max((0, 1), key=lambda s: keys[s])
+            side[i] = chosen
+            wanted[chosen] -= positives[i]
+            wanted_images[chosen] -= 1
+            left[i] = False
+    for i in rng.permutation(np.flatnonzero(side < 0)):
+        chosen = int(np.argmax(wanted_images)) if wanted_images[0] != wanted_images[1] else int(rng.integers(2))
+        side[i] = chosen
+        wanted_images[chosen] -= 1
+    return frame[side == 0].reset_index(drop=True), frame[side == 1].reset_index(drop=True)
 
 
 def plan_splits(root: str | os.PathLike, fit: str = "train", tune: str = "val",
-                evaluate: str = "test", *, tune_fraction: float = 0.2, seed: int = 0) -> SplitPlan:
+                evaluate: str = "test", *, seed: int = 0) -> SplitPlan:
     """Load the images of the three roles, following the VOC protocol where possible.
 
     Default: fit on ``train``, tune (early stopping, thresholds) on ``val``,
     evaluate on ``test``. When the evaluate split is not on disk (the test
-    archive is missing), evaluate on the tune split instead and tune on a
-    held-out ``tune_fraction`` of the fit split, so that no image is used
-    for two roles. The plan records what was used.
+    archive is missing), fit on all of ``train`` still, and split ``val`` once
+    into a tune half and an evaluate half, stratified by class
+    (:func:`stratified_halves`, ``seed``), so that no image plays two roles
+    and every class has positives on both sides. The plan records what was used.
     """
     notes = []
+    fit_frame = load_split(root, fit)
     try:
         evaluate_frame = load_split(root, evaluate)
-        evaluate_source = evaluate
     except SplitNotFoundError as error:
         if evaluate == tune:
             raise
-        notes.append(f"{error} Evaluating on {tune!r} instead; tuning on a held-out "
-                     f"{tune_fraction:.0%} of {fit!r}.")
+        notes.append(f"{error} Fitting on all of {fit!r}; {tune!r} is split in two halves, stratified by "
+                     f"class (seed {seed}): one to tune on, one to evaluate on.")
         warnings.warn(notes[-1], UserWarning, stacklevel=2)
-        evaluate_frame, evaluate_source = load_split(root, tune), tune
-        tune = None
-    fit_frame = load_split(root, fit)
-    if tune is None:
-        fit_frame, tune_frame = hold_out(fit_frame, tune_fraction, seed)
-        fit_source = f"{fit} (rest after hold-out, seed {seed})"
-        tune_source = f"{fit} (held-out {tune_fraction:.0%}, seed {seed})"
+        tune_frame, evaluate_frame = stratified_halves(load_split(root, tune), seed)
+        sources = {"fit": fit, "tune": f"{tune} (tune half, stratified, seed {seed})",
+                   "evaluate": f"{tune} (evaluate half, stratified, seed {seed})"}
     else:
-        tune_frame, tune_source, fit_source = load_split(root, tune), tune, fit
-    return SplitPlan(
-        frames={"fit": fit_frame, "tune": tune_frame, "evaluate": evaluate_frame},
-        sources={"fit": fit_source, "tune": tune_source, "evaluate": evaluate_source},
-        notes=notes)
+        tune_frame = load_split(root, tune)
+        sources = {"fit": fit, "tune": tune, "evaluate": evaluate}
+    return SplitPlan(frames={"fit": fit_frame, "tune": tune_frame, "evaluate": evaluate_frame},
+                     sources=sources, notes=notes)
 
 
 def save_split_plan(plan: SplitPlan, folder: str | os.PathLike) -> Path:

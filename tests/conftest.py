@@ -4,7 +4,21 @@ import pytest
 
 from helpers.tiny import make_tiny_voc
 
-SHARED_VOC = Path(__file__).resolve().parents[2] / "shared" / "voc2007" / "VOCdevkit"
+
+
+def real_voc_root():
+    """The real VOC 2007 that ``VOC_REAL_ROOT`` names (a VOCdevkit or VOC2007 folder), or
+    None: the tests that need it skip. ``.ci/run`` sets it where a copy is at hand."""
+    import os
+
+    from helpers import voc
+
+    if not os.environ.get("VOC_REAL_ROOT"):
+        return None
+    try:
+        return voc.resolve_voc_root(os.environ["VOC_REAL_ROOT"])
+    except Exception:
+        return None
 
 
 @pytest.fixture(scope="session")

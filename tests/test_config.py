@@ -1,8 +1,10 @@
 import json
+import warnings
 
 import pytest
 
 from helpers import config, voc
+from tests.conftest import real_voc_root
 
 
 def test_read_profile_defaults_to_tiny_and_refuses_unknown(monkeypatch):
@@ -41,21 +43,16 @@ def test_plan_follows_the_voc_protocol_when_test_is_there(tiny_root):
     assert plan.n_images == {"fit": 240, "tune": 120, "evaluate": 120}
 
 
-def test_without_test_it_evaluates_on_val_and_tunes_on_held_out_train(own_tiny_root):
-    with pytest.warns(UserWarning, match="Evaluating on 'val' instead"):
-        plan = config.plan_splits(own_tiny_root, tune_fraction=0.25, seed=5)
-    assert plan.sources["evaluate"] == "val"
-    assert plan.sources["tune"] == "train (held-out 25%, seed 5)"
-    assert plan.n_images == {"fit": 45, "tune": 15, "evaluate": 60}
+def test_without_test_it_fits_on_all_of_train_and_splits_val_in_two(own_tiny_root):
+    with pytest.warns(UserWarning, match="split in two halves"):
+        plan = config.plan_splits(own_tiny_root, seed=5)
+    assert plan.sources == {"fit": "train", "tune": "val (tune half, stratified, seed 5)",
+                            "evaluate": "val (evaluate half, stratified, seed 5)"}
+    assert plan.n_images["fit"] == 60 and plan.n_images["tune"] + plan.n_images["evaluate"] == 60
     ids = {role: set(frame["image_id"]) for role, frame in plan.frames.items()}
     assert not ids["fit"] & ids["tune"] and not ids["fit"] & ids["evaluate"] and not ids["tune"] & ids["evaluate"]
-    again = config.plan_splits(own_tiny_root, tune_fraction=0.25, seed=5)
+    again = config.plan_splits(own_tiny_root, seed=5)
     assert set(again.frames["tune"]["image_id"]) == ids["tune"]
-
-
-def test_hold_out_refuses_a_bad_fraction(tiny_root):
-    with pytest.raises(ValueError, match="between 0 and 1"):
-        config.hold_out(voc.load_split(tiny_root, "val"), 1.5, 0)
 
 
 def test_saved_plan_reads_back_the_same(tiny_root, tmp_path):
@@ -81,3 +78,34 @@ def test_split_plan_for_reuses_the_saved_plan_or_makes_one(tmp_path):
     marker = tmp_path / "labels" / "tiny" / "fit.csv"
     marker.write_text(marker.read_text().split("\n", 1)[0] + "\n" + "\n".join(marker.read_text().split("\n")[1:4]) + "\n")
     assert len(config.split_plan_for("tiny", data_dir=tmp_path).frames["fit"]) == 3  # read back, not remade
+
+
+def test_stratified_halves_share_every_class_evenly_disjointly_and_deterministically(own_tiny_root):
+    frame = voc.load_split(own_tiny_root, "val")
+    first, second = config.stratified_halves(frame, seed=3)
+    assert len(first) + len(second) == len(frame) and abs(len(first) - len(second)) <= 2
+    assert not set(first["image_id"]) & set(second["image_id"])
+    counts = [(voc.label_matrix(half) == 1).sum() for half in (first, second)]
+    total = (voc.label_matrix(frame) == 1).sum()
+    for name in voc.CLASSES:
+        if total[name] >= 2:  # a class with positives has some on both sides, within 20 % of half (or one image)
+            assert counts[0][name] >= 1 and counts[1][name] >= 1, name
+            assert abs(counts[0][name] - total[name] / 2) <= max(0.2 * total[name] / 2, 1), name
+    again = config.stratified_halves(frame, seed=3)
+    assert again[0]["image_id"].tolist() == first["image_id"].tolist()
+    other = config.stratified_halves(frame, seed=4)
+    assert other[0]["image_id"].tolist() != first["image_id"].tolist()
+
+
+def test_stratified_halves_of_the_real_val_split_keep_every_class_within_20_percent():
+    root = real_voc_root()
+    if root is None:
+        pytest.skip("VOC_REAL_ROOT does not name a real VOC 2007 copy")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = voc.load_split(root, "val")
+    halves = config.stratified_halves(frame, seed=0)
+    total = (voc.label_matrix(frame) == 1).sum()
+    for half in halves:
+        counts = (voc.label_matrix(half) == 1).sum()
+        assert ((counts - total / 2).abs() <= 0.2 * total / 2).all()

@@ -6,7 +6,7 @@ import pytest
 
 from helpers import voc
 from helpers.tiny import VOC07_TRAINVAL_COUNTS
-from tests.conftest import SHARED_VOC
+from tests.conftest import real_voc_root
 
 
 def test_classes_are_the_twenty_voc_classes_in_official_order():
@@ -118,13 +118,13 @@ def test_bad_annotations_raise_an_error_naming_the_file(tmp_path, text, message)
     assert "broken_000042.xml" in str(error.value)
 
 
-@pytest.mark.skipif(not SHARED_VOC.exists(), reason="the real VOC 2007 copy is not beside the checkout")
+@pytest.mark.skipif(real_voc_root() is None, reason="VOC_REAL_ROOT does not name a real VOC 2007 copy")
 def test_real_voc2007_lists_give_the_official_counts_and_three_missing_images():
-    counts = voc.class_counts(SHARED_VOC, "trainval")
+    counts = voc.class_counts(real_voc_root(), "trainval")
     assert tuple(counts["present"]) == VOC07_TRAINVAL_COUNTS
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        frame = voc.load_split(SHARED_VOC, "trainval")
+        frame = voc.load_split(real_voc_root(), "trainval")
     assert len(frame) == 5008
     assert "3 of 5011 images" in str(caught[0].message)
     assert "005042, 007284, 009623" in str(caught[0].message)
