@@ -6,6 +6,7 @@ import os
 import resource
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -25,20 +26,49 @@ class Stopwatch:
         return False
 
 
-def latency_ms_per_image(predict: Callable[[np.ndarray], object], batch: np.ndarray,
-                         repeats: int = 20, warmup: int = 3) -> float:
-    """Median wall time of ``predict(batch)`` over ``repeats`` runs, divided by
-    the batch size, in milliseconds; the first ``warmup`` runs are not counted."""
-    if repeats < 1:
-        raise ValueError("repeats must be at least 1.")
+@dataclass
+class Latency:
+    """Inference time per image: ``median_ms`` of the timed runs, ``spread_ms``
+    their interquartile range (both per image), over ``runs`` runs."""
+
+    median_ms: float
+    spread_ms: float
+    runs: int
+
+    @property
+    def relative_spread(self) -> float:
+        return self.spread_ms / self.median_ms if self.median_ms > 0 else 0.0
+
+    def __str__(self) -> str:
+        return f"{self.median_ms:.2f} ms ± {self.spread_ms / 2:.2f} (IQR / 2, {self.runs} runs)"
+
+
+def measure_latency(predict: Callable[[np.ndarray], object], batch: np.ndarray, *, warmup: int = 3,
+                    min_runs: int = 10, max_runs: int = 200, max_spread: float = 0.1,
+                    max_seconds: float = 30.0) -> Latency:
+    """Time ``predict(batch)`` until the timings settle, per image.
+
+    After ``warmup`` untimed runs, runs are timed in rounds of ``min_runs`` until
+    the interquartile range is at most ``max_spread`` of the median, or
+    ``max_runs`` runs or ``max_seconds`` are reached. Returns a :class:`Latency`
+    per image (the times divided by the batch size).
+    """
+    if min_runs < 1 or max_runs < min_runs:
+        raise ValueError("need 1 <= min_runs <= max_runs.")
     for _ in range(warmup):
         predict(batch)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        predict(batch)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times) * 1000 / len(batch))
+    times, start = [], time.perf_counter()
+    while True:
+        for _ in range(min_runs):
+            begin = time.perf_counter()
+            predict(batch)
+            times.append(time.perf_counter() - begin)
+        q1, median, q3 = np.percentile(times, [25, 50, 75])
+        settled = (q3 - q1) <= max_spread * median
+        if settled or len(times) >= max_runs or time.perf_counter() - start > max_seconds:
+            break
+    scale = 1000 / len(batch)
+    return Latency(float(median * scale), float((q3 - q1) * scale), len(times))
 
 
 def peak_rss_bytes() -> int:

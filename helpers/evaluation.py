@@ -6,11 +6,14 @@ import os
 from pathlib import Path
 from typing import Callable
 
+from helpers.environment import import_tensorflow
+
+import_tensorflow()  # before keras: keeps TensorFlow's start-up lines out of the outputs
 import keras
 import numpy as np
 import pandas as pd
 
-from helpers import results, timing
+from helpers import config, costs, results
 from helpers.voc import label_matrix
 
 
@@ -29,19 +32,25 @@ def save_weights_only(model: keras.Model, path: str | os.PathLike) -> Path:
 
 
 def measure_costs(predict_batch: Callable[[np.ndarray], object], image_size: int, *, train_seconds: float,
-                  params: int, saved_paths, repeats: int = 10) -> dict:
+                  params: int, saved_paths, max_seconds: float = 30.0) -> dict:
     """The cost figures of a model: ``predict_batch`` maps a float32 image batch
-    (n, size, size, 3) to scores. Latency is per image, at batch 1 and 64,
-    median of ``repeats`` runs after warm-up; peak memory is the process's so far."""
+    (n, size, size, 3) to scores. Latency is per image, at batch 1 and 64, the
+    median of runs repeated until they agree (:func:`helpers.costs.measure_latency`),
+    with their interquartile range as the spread.
+
+    Peak memory is left out on purpose: a notebook's process also holds its
+    data and whatever it trained before, so its peak is not one model's figure.
+    """
     rng = np.random.default_rng(0)
     batch = lambda n: (rng.random((n, image_size, image_size, 3)) * 255).astype("float32")  # noqa: E731
+    single = costs.measure_latency(predict_batch, batch(1), max_seconds=max_seconds)
+    batched = costs.measure_latency(predict_batch, batch(64), min_runs=5, max_seconds=max_seconds)
     return {
         "train_seconds": float(train_seconds),
-        "latency_ms_batch1": timing.latency_ms_per_image(predict_batch, batch(1), repeats=repeats),
-        "latency_ms_batch64": timing.latency_ms_per_image(predict_batch, batch(64), repeats=max(3, repeats // 3)),
+        "latency_ms_batch1": single.median_ms, "latency_ms_batch1_spread": single.spread_ms,
+        "latency_ms_batch64": batched.median_ms, "latency_ms_batch64_spread": batched.spread_ms,
         "params": int(params),
-        "size_bytes": timing.size_on_disk(saved_paths),
-        "peak_rss_bytes": timing.peak_rss_bytes(),
+        "size_bytes": costs.size_on_disk(saved_paths),
     }
 
 
@@ -60,5 +69,5 @@ def save_model_results(model_name: str, profile: str, plan, eval_scores, tune_sc
                                               "exact_match_tuned", "per_label_accuracy_at_0_5")}
     headline["classes_never_predicted_at_0_5"] = len(figures["classes_never_predicted_at_0_5"])
     headline.update({k: costs[k] for k in ("train_seconds", "latency_ms_batch1", "params", "size_bytes")})
-    print(f"results written to {folder}")
+    print(f"results written to {config.shown_path(folder)}")
     return pd.Series(headline, name=model_name)

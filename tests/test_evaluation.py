@@ -30,7 +30,7 @@ def test_measured_costs_and_saved_results(tiny_root, tmp_path):
     path = evaluation.save_weights_only(model, tmp_path / "m.weights.h5")
     costs = evaluation.measure_costs(lambda batch: model.predict_on_batch(batch.reshape(len(batch), -1)[:, :50]),
                                      8, train_seconds=12.0, params=model.count_params(), saved_paths=[path],
-                                     repeats=3)
+                                     max_seconds=2)
     assert set(costs) == set(results.COST_KEYS)
     assert costs["size_bytes"] == os.path.getsize(path) and costs["latency_ms_batch1"] > 0
     plan = config.plan_splits(tiny_root)
