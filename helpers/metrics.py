@@ -208,3 +208,21 @@ def classes_never_predicted(y_score, thresholds=0.5, class_names=None) -> list:
     pred = predict(y_score, thresholds)
     never = np.flatnonzero(pred.sum(axis=0) == 0)
     return [class_names[k] for k in never] if class_names is not None else never.tolist()
+
+
+def chance_average_precision(y_true, draws: int = 50, seed: int = 0, method: str = "voc07") -> np.ndarray:
+    """Average precision of each class for scores drawn at random (uniform), averaged
+    over ``draws`` draws: the chance baseline, shape ``(n_classes,)``.
+
+    A random ranking puts the positives anywhere, so a class's chance AP is close
+    to its prevalence (its share of positives among the counted images), a bit
+    above it for classes with few positives.
+    """
+    y_true = np.asarray(y_true)
+    rng = np.random.default_rng(seed)
+    return np.mean([average_precision(y_true, rng.random(y_true.shape), method) for _ in range(draws)], axis=0)
+
+
+def chance_map(y_true, draws: int = 50, seed: int = 0, method: str = "voc07") -> float:
+    """Mean over classes of :func:`chance_average_precision`: the mAP of random scores."""
+    return float(np.nanmean(chance_average_precision(y_true, draws, seed, method)))

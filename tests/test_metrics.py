@@ -132,3 +132,19 @@ def test_mean_cosine_similarity_including_all_zero_rows():
 def test_classes_never_predicted():
     assert metrics.classes_never_predicted(S, 0.5, ["a", "b", "c"]) == []
     assert metrics.classes_never_predicted(S, 0.85, ["a", "b", "c"]) == ["a", "b"]
+
+
+def test_chance_ap_matches_the_hand_computed_expectation():
+    # One positive among three images, ranked at random: first (p 1/3) AP 1, second AP 1/2, third AP 1/3.
+    y = np.array([[1], [-1], [-1]])
+    expected = (1 + 1 / 2 + 1 / 3) / 3
+    assert metrics.chance_average_precision(y, draws=4000, seed=0)[0] == pytest.approx(expected, abs=0.02)
+    assert metrics.chance_map(y, draws=4000, seed=0, method="area") == pytest.approx(expected, abs=0.02)
+
+
+def test_chance_map_is_close_to_the_mean_prevalence_on_many_images():
+    rng = np.random.default_rng(3)
+    prevalence = np.array([0.05, 0.1, 0.3])
+    y = np.where(rng.random((4000, 3)) < prevalence, 1, -1)
+    ap = metrics.chance_average_precision(y, draws=5, seed=1, method="area")
+    assert ap == pytest.approx((y == 1).mean(axis=0), abs=0.02)

@@ -17,8 +17,9 @@ def profile_dir(tiny_root, tmp_path):
     for name, strength, seconds in (("model1", 0.1, 600.0), ("model3", 0.5, 60.0)):
         s_eval = 0.5 * np.random.default_rng(0).random(y_eval.shape) + strength * (y_eval == 1)
         s_tune = 0.5 * np.random.default_rng(1).random(y_tune.shape) + strength * (y_tune == 1)
-        costs = {"train_seconds": seconds, "latency_ms_batch1": 3.0, "latency_ms_batch64": 1.0,
-                 "params": 2_000_000, "size_bytes": 8_000_000, "peak_rss_bytes": 2_000_000_000}
+        costs = {"train_seconds": seconds, "latency_ms_batch1": 3.0, "latency_ms_batch1_spread": 0.1,
+                 "latency_ms_batch64": 1.0, "latency_ms_batch64_spread": 0.05, "params": 2_000_000,
+                 "size_bytes": 8_000_000}
         results.write_results(tmp_path / "full" / name, evaluate["image_id"], s_eval,
                               results.quality(y_eval, s_eval, y_tune, s_tune), costs,
                               results.provenance("full", plan))
@@ -70,3 +71,20 @@ def test_target_lines_give_each_threshold_reading_its_own_verdict(profile_dir):
     assert "met by every model" in tuned
     assert "missed by 1 of 2 models (Model 1)" in next(l for l in lines if "macro F1" in l and "at 0.5" in l)
     assert lines[-1].endswith("61.0 min, missed.")
+    assert not any("improved" in line for line in lines)  # no such model in these results
+
+
+def test_readme_block_has_a_chance_row_and_works_with_some_models_missing(profile_dir):
+    block = report.readme_block(profile_dir, "results/full")
+    chance_row = next(line for line in block.splitlines() if line.startswith(f"| {report.CHANCE}"))
+    chance = results.load_results(profile_dir)["model1"]["chance_map_voc07"]
+    assert f"| {chance:.3f} | – |" in chance_row
+    assert report.missing_models(results.load_results(profile_dir)) == ["model2", "model2_shared_base",
+                                                                         "model3_improved"]
+
+
+def test_the_improved_model_gets_its_own_target_line(profile_dir):
+    records = results.load_results(profile_dir)
+    records["model3_improved"] = dict(records["model3"], map_voc07=0.48, train_seconds=26 * 60)
+    line = next(l for l in report.target_lines(records, None) if "improved" in l)
+    assert "0.480, met;" in line and "26.0 min, missed" in line
