@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from helpers.environment import import_tensorflow
+
+import_tensorflow()  # before keras: keeps TensorFlow's start-up lines out of the outputs
 import tensorflow as tf
 
 from helpers.voc import CLASSES, label_matrix
@@ -48,15 +51,34 @@ def augment(image: tf.Tensor, seed: tf.Tensor, crop_fraction: float = 0.85) -> t
     return tf.image.resize(image, (size, size))
 
 
+def random_resized_crop(image: tf.Tensor, seed: tf.Tensor, output_size: int,
+                        area=(0.3, 1.0), aspect=(3 / 4, 4 / 3)) -> tf.Tensor:
+    """Random horizontal flip, then a random crop covering ``area`` of the image with
+    an aspect ratio in ``aspect``, resized to (output_size, output_size, 3) float32.
+
+    The crop is cut from the larger stored image, so no pixel is invented by
+    upsampling a small picture (the Inception / ImageNet training recipe).
+    """
+    image = tf.image.stateless_random_flip_left_right(image, seed)
+    begin, size, _ = tf.image.stateless_sample_distorted_bounding_box(
+        tf.shape(image), tf.constant([[[0.0, 0.0, 1.0, 1.0]]]), seed=seed + 1, min_object_covered=area[0],
+        aspect_ratio_range=aspect, area_range=area, max_attempts=10, use_image_if_no_bounding_boxes=True)
+    crop = tf.slice(image, begin, size)
+    return tf.image.resize(crop, (output_size, output_size))
+
+
 def make_dataset(frame: pd.DataFrame, image_size: int, batch_size: int, *,
-                 shuffle: bool = False, augment_images: bool = False, cache: bool | str = True,
-                 seed: int = 0, with_masks: bool = True) -> tf.data.Dataset:
+                 shuffle: bool = False, augment_images: bool = False, crop_size: int | None = None,
+                 cache: bool | str = True, seed: int = 0, with_masks: bool = True) -> tf.data.Dataset:
     """Batches of ``(images, targets, masks)`` (or ``(images, targets)`` when
     ``with_masks=False``) from a split frame.
 
     ``cache=True`` keeps decoded images in memory (``image_size**2 * 3``
     bytes each), a string caches to that file, ``False`` decodes every epoch.
-    ``shuffle`` reshuffles every epoch; ``augment_images`` flips and crops.
+    ``shuffle`` reshuffles every epoch; ``augment_images`` flips and crops:
+    with ``crop_size``, random resized crops of ``crop_size`` pixels from the
+    ``image_size`` images (:func:`random_resized_crop`), else a random 85 %
+    crop scaled back to ``image_size`` (:func:`augment`).
     """
     missing = [name for name in ("path", *CLASSES) if name not in frame.columns]
     if missing:
@@ -73,8 +95,12 @@ def make_dataset(frame: pd.DataFrame, image_size: int, batch_size: int, *,
     dataset = dataset.map(lambda i, t, m: (tf.cast(i, tf.float32), t, m), num_parallel_calls=AUTOTUNE)
     if augment_images:
         seeds = tf.data.Dataset.random(seed=seed).batch(2)
+        if crop_size is None:
+            transform = augment
+        else:
+            transform = lambda image, s: random_resized_crop(image, s, crop_size)  # noqa: E731
         dataset = tf.data.Dataset.zip((dataset, seeds)).map(
-            lambda data, s: (augment(data[0], tf.cast(s, tf.int32)), data[1], data[2]),
+            lambda data, s: (transform(data[0], tf.cast(s, tf.int32)), data[1], data[2]),
             num_parallel_calls=AUTOTUNE)
     dataset = dataset.batch(batch_size)
     if not with_masks:
@@ -87,3 +113,15 @@ def load_images(frame: pd.DataFrame, image_size: int) -> np.ndarray:
     paths = tf.data.Dataset.from_tensor_slices(frame["path"].to_numpy(dtype=str))
     images = paths.map(lambda p: load_image(p, image_size), num_parallel_calls=AUTOTUNE).batch(256)
     return np.concatenate([batch.numpy() for batch in images.prefetch(AUTOTUNE)])
+
+
+def balanced_indices(labels: np.ndarray, k: int, negatives_per_positive: float, rng: np.random.Generator) -> np.ndarray:
+    """Rows for a balanced binary training set of class ``k``: every positive
+    (``labels[:, k] == 1``) plus ``negatives_per_positive`` times as many negatives
+    (``== -1``) drawn at random without replacement (all of them if there are
+    fewer), shuffled. Difficult rows (0) are left out. ``labels`` is (n, n_classes)."""
+    positives = np.flatnonzero(labels[:, k] == 1)
+    negatives = np.flatnonzero(labels[:, k] == -1)
+    n_negatives = min(len(negatives), int(round(negatives_per_positive * len(positives))))
+    chosen = np.concatenate([positives, rng.choice(negatives, n_negatives, replace=False)])
+    return rng.permutation(chosen)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 import numpy as np
 import pandas as pd
 from PIL import Image
 
 from helpers.metrics import f1_scores, precision_recall_curve
-from helpers.voc import CLASSES, label_matrix
+from helpers.voc import CLASSES, cooccurrence_matrix, label_matrix
 
 
 def class_frequency(frame: pd.DataFrame, title: str = "Images per class") -> plt.Figure:
@@ -42,13 +43,6 @@ def labels_per_image(frame: pd.DataFrame, title: str = "Classes per image") -> p
     ax.set_title(title)
     fig.tight_layout()
     return fig
-
-
-def cooccurrence_matrix(frame: pd.DataFrame) -> pd.DataFrame:
-    """(20, 20) counts of images where both classes are present; the diagonal
-    holds the per-class counts."""
-    present = (label_matrix(frame) == 1).astype(int)
-    return present.T @ present
 
 
 def cooccurrence(frame: pd.DataFrame, normalise: bool = True,
@@ -90,7 +84,7 @@ def image_grid(frame: pd.DataFrame, n: int = 12, columns: int = 4, objects: pd.D
     rows = frame.sample(n=min(n, len(frame)), random_state=seed) if len(frame) > n else frame
     picks = [frame.index.get_loc(i) for i in rows.index]
     n_rows = int(np.ceil(len(rows) / columns))
-    fig, axes = plt.subplots(n_rows, columns, figsize=(3.2 * columns, 3.0 * n_rows), squeeze=False)
+    fig, axes = plt.subplots(n_rows, columns, figsize=(4.0 * columns, 3.8 * n_rows), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for ax, (_, row), pick in zip(axes.flat, rows.iterrows(), picks):
@@ -101,7 +95,7 @@ def image_grid(frame: pd.DataFrame, n: int = 12, columns: int = 4, objects: pd.D
                                            fill=False, lw=1.5, color="yellow",
                                            ls="--" if obj.difficult else "-"))
         labels = _label_text(row, CLASSES, None if predicted is None else predicted[pick])
-        ax.set_title(f"{row['image_id']}: {labels}", fontsize=8)
+        ax.set_title(f"{row['image_id']}: {labels}", fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -115,8 +109,29 @@ def training_curves(history: dict, metrics: tuple[str, ...] = ("loss",)) -> plt.
             if key in history:
                 ax.plot(np.arange(1, len(history[key]) + 1), history[key], marker=".", label=label)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(name)
         ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def training_curves_by_model(histories: dict[str, dict], metrics: tuple[str, ...] = ("loss", "auc_pr"),
+                             ) -> plt.Figure:
+    """One row per model (``histories`` maps a name to ``History.history``), one
+    panel per metric, fit and tune values against the epoch."""
+    fig, axes = plt.subplots(len(histories), len(metrics), figsize=(4.5 * len(metrics), 2.8 * len(histories)),
+                             squeeze=False)
+    for row, (model_name, history) in zip(axes, histories.items()):
+        for ax, name in zip(row, metrics):
+            for key, label in ((name, "fit"), (f"val_{name}", "tune")):
+                if key in history:
+                    ax.plot(np.arange(1, len(history[key]) + 1), history[key], marker=".", label=label)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_title(f"{model_name}: {name}")
+            ax.legend(fontsize=8)
+    for ax in axes[-1]:
+        ax.set_xlabel("epoch")
     fig.tight_layout()
     return fig
 
@@ -125,12 +140,13 @@ def precision_recall_curves(y_true, y_score, classes=CLASSES, columns: int = 5) 
     """One precision-recall curve per class (difficult entries left out)."""
     y_true, y_score = np.asarray(y_true), np.asarray(y_score, dtype=float)
     n_rows = int(np.ceil(len(classes) / columns))
-    fig, axes = plt.subplots(n_rows, columns, figsize=(3 * columns, 2.6 * n_rows), squeeze=False,
+    fig, axes = plt.subplots(n_rows, columns, figsize=(3.4 * columns, 2.9 * n_rows), squeeze=False,
                              sharex=True, sharey=True)
     for k, (ax, name) in enumerate(zip(axes.flat, classes)):
         precision, recall = precision_recall_curve(y_true[:, k], y_score[:, k])
         ax.plot(recall, precision)
-        ax.set_title(name, fontsize=9)
+        ax.set_title(name, fontsize=12)
+        ax.tick_params(labelsize=10)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.02)
     for ax in axes[-1]:

@@ -166,6 +166,13 @@ def label_matrix(frame: pd.DataFrame) -> "pd.DataFrame":
     return frame.loc[:, list(CLASSES)]
 
 
+def cooccurrence_matrix(frame: pd.DataFrame) -> pd.DataFrame:
+    """(20, 20) counts of images where both classes are present; the diagonal
+    holds the per-class counts."""
+    present = (label_matrix(frame) == 1).astype(int)
+    return present.T @ present
+
+
 def _field(element, tag: str, path: Path):
     child = element.find(tag)
     if child is None or child.text is None or not child.text.strip():

@@ -60,3 +60,15 @@ def test_bad_frames_are_refused(frame, bad, message):
     broken = frame.drop(columns=["path"]) if bad == "no path" else frame.iloc[:0]
     with pytest.raises(ValueError, match=message):
         data.make_dataset(broken, 32, 8)
+
+
+def test_balanced_indices_take_every_positive_and_twice_as_many_negatives():
+    labels = np.full((100, 2), -1)
+    labels[:10, 0] = 1
+    labels[10:15, 0] = 0  # difficult: never chosen
+    rows = data.balanced_indices(labels, 0, 2, np.random.default_rng(0))
+    assert len(rows) == 30 and len(set(rows)) == 30
+    assert set(range(10)) <= set(rows) and not set(range(10, 15)) & set(rows)
+    assert (labels[rows, 0] == -1).sum() == 20
+    few = data.balanced_indices(labels, 0, 100, np.random.default_rng(0))  # more asked than there are
+    assert (labels[few, 0] == -1).sum() == 85

@@ -27,7 +27,7 @@ def test_labels_per_image_counts_every_image(frame):
 
 
 def test_cooccurrence_matrix_is_symmetric_with_class_counts_on_the_diagonal(frame):
-    matrix = plots.cooccurrence_matrix(frame)
+    matrix = voc.cooccurrence_matrix(frame)
     assert matrix.shape == (20, 20) and (matrix.to_numpy() == matrix.to_numpy().T).all()
     assert (np.diag(matrix) == (voc.label_matrix(frame) == 1).sum().to_numpy()).all()
     assert plots.cooccurrence(frame).axes[0].get_title().startswith("P(")

@@ -16,14 +16,35 @@ def test_masked_entries_do_not_count_in_the_loss():
     assert unmasked == pytest.approx((-np.log(0.9) - np.log(0.01)) / 2, rel=1e-3)
 
 
-def test_keras_own_loss_cannot_mask_single_labels():
-    """Why the elementwise loss exists: Keras' BCE averages classes first."""
-    y_true = np.array([[1.0, 0.0]], dtype="float32")
-    y_pred = np.array([[0.9, 0.99]], dtype="float32")
-    mask = np.array([[1.0, 0.0]], dtype="float32")
-    ours = float(ElementwiseBinaryCrossentropy()(y_true, y_pred, sample_weight=mask))
-    theirs = float(keras.losses.BinaryCrossentropy()(y_true, y_pred, sample_weight=mask))
-    assert theirs > 2 * ours
+def _batch(n, seed=0):
+    rng = np.random.default_rng(seed)
+    y_true = (rng.random((n, 20)) < 0.2).astype("float32")
+    y_pred = np.clip(rng.random((n, 20)), 0.01, 0.99).astype("float32")
+    mask = (rng.random((n, 20)) > 0.2).astype("float32")
+    wanted = (-(y_true * np.log(y_pred) + (1 - y_true) * np.log(1 - y_pred)) * mask).mean()
+    return y_true, y_pred, mask, wanted
+
+
+@pytest.mark.parametrize("n", [1, 5, 20, 32])
+def test_the_elementwise_loss_masks_single_labels_at_any_batch_size(n):
+    y_true, y_pred, mask, wanted = _batch(n)
+    assert float(ElementwiseBinaryCrossentropy()(y_true, y_pred, sample_weight=mask)) == pytest.approx(wanted, rel=1e-4)
+
+
+def test_keras_own_loss_fails_or_is_silently_wrong_with_a_label_mask():
+    """Why the elementwise loss exists: Keras' BCE averages the 20 classes first,
+    so a (batch, 20) mask meets a (batch,) loss."""
+    keras_bce = keras.losses.BinaryCrossentropy()
+    y_true, y_pred, mask, _ = _batch(32)
+    with pytest.raises(Exception, match="Incompatible shapes|shape"):
+        keras_bce(y_true, y_pred, sample_weight=mask)
+    y_true, y_pred, mask, wanted = _batch(20)  # (20,) against (20, 20): broadcasts, no error
+    silently = float(keras_bce(y_true, y_pred, sample_weight=mask))
+    assert silently != pytest.approx(wanted, rel=1e-3)
+    per_image = keras.ops.convert_to_numpy(keras.losses.binary_crossentropy(y_true, y_pred))
+    assert silently == pytest.approx((per_image[None, :] * mask).mean(), rel=1e-4)  # image j weighted by mask[i, j]
+    trailing_axis = float(keras_bce(y_true[..., None], y_pred[..., None], sample_weight=mask))
+    assert trailing_axis == pytest.approx(wanted, rel=1e-4)  # the one-line fix the notebook mentions
 
 
 def test_the_loss_survives_saving_and_loading(tmp_path):
