@@ -6,7 +6,8 @@
 
 Executed notebooks are written with their outputs to ``runs/<profile>/``
 (or over the originals with ``--in-place``); each notebook's wall time is
-printed and saved to ``results/<profile>/run_times.json``.
+printed and saved to ``results/<profile>/run_times.json``, which then
+describes that run alone (the notebooks it ran, and their total).
 
 Every run trains from scratch: training backups left in
 ``data/checkpoints/<profile>/`` by an interrupted run are removed first, so
@@ -88,11 +89,7 @@ def run(notebooks: list[Path], profile: str, output_dir: Path | None, results_di
     record = {"profile": profile, "seconds": times, "total_seconds": round(sum(times.values()), 1),
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
               "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    timing_file = results_dir / "run_times.json"
-    previous = json.loads(timing_file.read_text()) if timing_file.exists() else {}
-    if previous.get("profile") == profile:  # keep the times of notebooks not run this time
-        record["seconds"] = {**previous.get("seconds", {}), **times}
-        record["total_seconds"] = round(sum(record["seconds"].values()), 1)
+    timing_file = results_dir / "run_times.json"  # this run's times, whole: never mixed with an earlier run's
     timing_file.write_text(json.dumps(record, indent=2) + "\n")
     print(f"Total: {sum(times.values()):.1f} s for {len(times)} notebook(s); times in {timing_file}")
     return times

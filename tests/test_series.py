@@ -51,3 +51,15 @@ def test_runs_start_from_scratch_unless_asked_to_resume(tmp_path, monkeypatch):
     series.main(["--root", str(tmp_path), "--profile", "full", "00"])
     assert not (data / "checkpoints" / "full").exists()
     assert (data / "checkpoints" / "tiny" / "model3").exists()  # other profiles are left alone
+
+
+def test_run_times_describe_one_run_whole(tmp_path, monkeypatch):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    _notebook(folder / "00_a.ipynb", "print('a')")
+    _notebook(folder / "01_b.ipynb", "print('b')")
+    series.run([folder / "00_a.ipynb", folder / "01_b.ipynb"], "tiny", tmp_path / "out", tmp_path / "results")
+    series.run([folder / "01_b.ipynb"], "tiny", tmp_path / "out", tmp_path / "results")
+    record = json.loads((tmp_path / "results" / "run_times.json").read_text())
+    assert list(record["seconds"]) == ["01_b.ipynb"]  # the second run alone, not merged with the first
+    assert record["total_seconds"] == record["seconds"]["01_b.ipynb"]
