@@ -98,7 +98,8 @@ def make_dataset(frame: pd.DataFrame, image_size: int, batch_size: int, *,
         if crop_size is None:
             transform = augment
         else:
-            transform = lambda image, s: random_resized_crop(image, s, crop_size)  # noqa: E731
+            def transform(image, s):
+                return random_resized_crop(image, s, crop_size)
         dataset = tf.data.Dataset.zip((dataset, seeds)).map(
             lambda data, s: (transform(data[0], tf.cast(s, tf.int32)), data[1], data[2]),
             num_parallel_calls=AUTOTUNE)

@@ -40,12 +40,13 @@ class ElementwiseBinaryCrossentropy(keras.losses.Loss):
         return {**super().get_config(), "from_logits": self.from_logits}
 
 
-def training_callbacks(backup_dir: str | os.PathLike, patience: int = 5, monitor: str = "val_loss",
+def training_callbacks(backup_dir: str | os.PathLike, patience: int | None = 5, monitor: str = "val_loss",
                        mode: str = "auto") -> list[keras.callbacks.Callback]:
     """Early stopping on the tune split (``monitor``, best weights restored; ``mode``
     ``"max"`` for a metric to maximise such as ``"val_auc_pr"``) and
     ``BackupAndRestore``, so an interrupted ``fit`` resumes at the epoch it
-    reached when called again with the same ``backup_dir``.
+    reached when called again with the same ``backup_dir``. ``patience=None``
+    leaves early stopping out, for training on a fixed budget of epochs.
 
     Keras deletes the backup when ``fit`` ends normally, so one that is still
     there comes from an interrupted run: say so, since the epochs already done
@@ -56,10 +57,11 @@ def training_callbacks(backup_dir: str | os.PathLike, patience: int = 5, monitor
         print(f"Resuming from the backup in {backup_dir}: {reached} epoch(s) were trained before the interruption "
               "and are not timed again. Delete that folder to train from scratch.")
     Path(backup_dir).mkdir(parents=True, exist_ok=True)
-    return [
-        keras.callbacks.EarlyStopping(monitor=monitor, mode=mode, patience=patience, restore_best_weights=True),
-        keras.callbacks.BackupAndRestore(str(backup_dir)),
-    ]
+    backup = keras.callbacks.BackupAndRestore(str(backup_dir))
+    if patience is None:  # a fixed budget of epochs: no early stopping
+        return [backup]
+    return [keras.callbacks.EarlyStopping(monitor=monitor, mode=mode, patience=patience, restore_best_weights=True),
+            backup]
 
 
 def ranking_metric(n_labels: int | None = None) -> keras.metrics.Metric:

@@ -108,3 +108,10 @@ def test_a_leftover_backup_is_announced(tmp_path, capsys):
     assert "Resuming from the backup" in capsys.readouterr().out
     training_callbacks(tmp_path / "elsewhere")
     assert capsys.readouterr().out == ""
+
+
+def test_a_fixed_budget_gets_a_backup_and_no_early_stopping(tmp_path):
+    callbacks = training_callbacks(tmp_path / "backup", patience=None)
+    assert [type(c).__name__ for c in callbacks] == ["BackupAndRestore"]
+    assert [type(c).__name__ for c in training_callbacks(tmp_path / "b2", patience=2, monitor="val_auc_pr",
+                                                         mode="max")] == ["EarlyStopping", "BackupAndRestore"]
