@@ -55,3 +55,12 @@ def test_each_notebook_has_one_parameters_cell_and_no_stored_errors(notebook):
     assert len(tagged) == 1
     assert "config.read_profile()" in "".join(tagged[0]["source"])
     assert not [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+def test_committed_notebooks_show_no_machine_paths_and_no_unfilled_figures(notebook):
+    cells = json.loads(notebook.read_text())["cells"]
+    text = "\n".join("".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+                     for c in cells for o in c.get("outputs", []))
+    assert not re.search(r"(^|[\s'\"(])/(work|tmp|home|root|Users)/", text), "an absolute path in the outputs"
+    assert "RUNTIME_" not in "".join("".join(c["source"]) for c in cells)
