@@ -60,7 +60,7 @@ def prior_logits(targets: np.ndarray, masks: np.ndarray | None = None) -> np.nda
 
 
 def improved_cnn(n_outputs: int, *, widths=(32, 64, 128, 256), stem_stride: int = 2,
-                 pooling: str = "avg+max", dropout: float = 0.3, output_bias=None) -> keras.Model:
+                 pooling: str = "avg", dropout: float = 0.3, output_bias=None) -> keras.Model:
     """A from-scratch network for small data: conv-BN-ReLU pairs, global pooling, sigmoid outputs.
 
     * ``widths``: filters of the stages; each stage is two ``conv_bn_relu`` then a 2x2 max pool;
