@@ -1,0 +1,99 @@
+"""Where notebook 01's memory goes: classifiers trained one after another in one process,
+and twenty networks run side by side or one after another.
+
+Random images and labels of the full profile's sizes (100 px, a balanced set of 600
+images, a tune split of 1,252), so it needs no data. Each part runs in a fresh
+process, since a process's peak memory only grows. Not a test: it prints measured
+figures and writes them to ``results/benchmarks/model1_memory.json``.
+
+    python benchmarks/model1_memory.py            # 6 classifiers, about 3 minutes on 2 cores
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from helpers import environment
+
+TRAINING = """
+import gc, json, sys
+import numpy as np
+from helpers import costs, environment, models, training
+environment.import_tensorflow()
+import keras, psutil
+keras.mixed_precision.set_global_policy(training.fast_precision())
+n, clear = int(sys.argv[1]), sys.argv[2] == "clear"
+rng = np.random.default_rng(0)
+x, y = (rng.random((600, 100, 100, 3)) * 255).astype("uint8"), (rng.random(600) > 0.6).astype("float32")
+xv, yv = (rng.random((1252, 100, 100, 3)) * 255).astype("uint8"), (rng.random(1252) > 0.9).astype("float32")
+rss = []
+for k in range(n):
+    net = models.original_cnn(100, 1)
+    net.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy",
+                weighted_metrics=[training.ranking_metric()], jit_compile=False)
+    history = net.fit(x, y, batch_size=32, epochs=2, verbose=0, validation_data=(xv, yv, np.ones_like(yv)))
+    del net, history
+    if clear:
+        keras.backend.clear_session()
+    gc.collect()
+    rss.append(psutil.Process().memory_info().rss / 2**30)
+print(json.dumps(rss))
+"""
+
+INFERENCE = """
+import json, sys
+import numpy as np
+from helpers import costs, environment, models, training
+environment.import_tensorflow()
+import keras
+keras.mixed_precision.set_global_policy(training.fast_precision())
+x = (np.random.default_rng(0).random((1256, 100, 100, 3)) * 255).astype("uint8")
+copies = [models.original_cnn(100, 1, name=f"net{k}") for k in range(20)]
+before = costs.peak_rss_bytes()
+if sys.argv[1] == "side_by_side":
+    image = keras.Input((100, 100, 3))
+    twenty = keras.Model(image, keras.layers.Concatenate()([c(image) for c in copies]))
+    twenty.predict(x, batch_size=128, verbose=0)
+else:
+    np.concatenate([c.predict(x, batch_size=64, verbose=0) for c in copies], axis=1)
+print(json.dumps((costs.peak_rss_bytes() - before) / 2**30))
+"""
+
+
+def fresh_process(code: str, *args: str):
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--classifiers", type=int, default=6)
+    parser.add_argument("--output", type=Path, default=Path("results/benchmarks/model1_memory.json"))
+    args = parser.parse_args(argv)
+    record = {"classifiers": args.classifiers}
+    for mode in ("keep", "clear"):
+        rss = fresh_process(TRAINING, str(args.classifiers), mode)
+        record[f"rss_gib_after_each_classifier_{mode}"] = [round(v, 3) for v in rss]
+        growth = (rss[-1] - rss[0]) / (len(rss) - 1)
+        record[f"growth_gib_per_classifier_{mode}"] = round(growth, 3)
+        print(f"{'with' if mode == 'clear' else 'without'} keras.backend.clear_session(): resident memory after each "
+              f"classifier {', '.join(f'{v:.2f}' for v in rss)} GiB ({growth:+.2f} GiB per classifier)")
+    for mode in ("side_by_side", "one_after_another"):
+        record[f"inference_peak_growth_gib_{mode}"] = round(fresh_process(INFERENCE, mode), 3)
+        print(f"twenty networks {mode.replace('_', ' ')}, 1,256 images: peak grew by "
+              f"{record[f'inference_peak_growth_gib_{mode}']:.2f} GiB")
+    record.update({"machine": environment.machine(), "versions": environment.versions(),
+                   "date": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(record, indent=2) + "\n")
+    print(f"written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
