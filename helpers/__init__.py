@@ -10,8 +10,9 @@ measure, plot and save.
 * :mod:`helpers.data`: tf.data input pipelines;
 * :mod:`helpers.metrics`: mAP (VOC 2007 and area), F1, thresholds and friends;
 * :mod:`helpers.plots`: the figures;
-* :mod:`helpers.training`: the masked loss and the callbacks every training run uses;
-* :mod:`helpers.timing`: wall time, latency, peak memory, size on disk;
+* :mod:`helpers.training`: the masked loss, the training rule's callbacks and metric, precision and schedules;
+* :mod:`helpers.models`: the networks of the series, defined once;
+* :mod:`helpers.costs`: wall time, latency, peak memory, size on disk;
 * :mod:`helpers.results`: the results files of each model (scores.csv, metrics.json);
 * :mod:`helpers.environment`: library versions and the machine, for results files;
 * :mod:`helpers.links`: Colab and GitHub links built from one repository setting;
