@@ -39,9 +39,6 @@ class Latency:
     def relative_spread(self) -> float:
         return self.spread_ms / self.median_ms if self.median_ms > 0 else 0.0
 
-    def __str__(self) -> str:
-        return f"{self.median_ms:.2f} ms ± {self.spread_ms / 2:.2f} (IQR / 2, {self.runs} runs)"
-
 
 def measure_latency(predict: Callable[[np.ndarray], object], batch: np.ndarray, *, warmup: int = 3,
                     min_runs: int = 10, max_runs: int = 200, max_spread: float = 0.1,

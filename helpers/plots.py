@@ -105,15 +105,20 @@ def training_curves(history: dict, metrics: tuple[str, ...] = ("loss",)) -> plt.
     against the epoch. ``history`` is ``keras.callbacks.History.history``."""
     fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.5), squeeze=False)
     for ax, name in zip(axes.flat, metrics):
-        for key, label in ((name, "fit"), (f"val_{name}", "tune")):
-            if key in history:
-                ax.plot(np.arange(1, len(history[key]) + 1), history[key], marker=".", label=label)
+        _plot_history(ax, history, name)
         ax.set_xlabel("epoch")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(name)
         ax.legend()
     fig.tight_layout()
     return fig
+
+
+def _plot_history(ax, history: dict, name: str) -> None:
+    """Draw ``name`` (fit) and ``val_<name>`` (tune) against whole-numbered epochs."""
+    for key, label in ((name, "fit"), (f"val_{name}", "tune")):
+        if key in history:
+            ax.plot(np.arange(1, len(history[key]) + 1), history[key], marker=".", label=label)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def training_curves_by_model(histories: dict[str, dict], metrics: tuple[str, ...] = ("loss", "auc_pr"),
@@ -124,10 +129,7 @@ def training_curves_by_model(histories: dict[str, dict], metrics: tuple[str, ...
                              squeeze=False)
     for row, (model_name, history) in zip(axes, histories.items()):
         for ax, name in zip(row, metrics):
-            for key, label in ((name, "fit"), (f"val_{name}", "tune")):
-                if key in history:
-                    ax.plot(np.arange(1, len(history[key]) + 1), history[key], marker=".", label=label)
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            _plot_history(ax, history, name)
             ax.set_title(f"{model_name}: {name}")
             ax.legend(fontsize=8)
     for ax in axes[-1]:
