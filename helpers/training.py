@@ -85,6 +85,33 @@ def stopping_summary(history: dict, max_epochs: int, monitor: str = "val_auc_pr"
             f"best {monitor}": float(np.max(values)), "hit cap": len(values) >= max_epochs}
 
 
+class FreshStart:
+    """Puts a compiled model back to the weights and optimizer state it had
+    before any training, so that one compiled model trains many classifiers in
+    turn (notebook 01's twenty).
+
+    Building a new model per classifier costs memory that Keras does not give
+    back, even after ``del``, ``gc.collect()`` and ``keras.backend.clear_session()``
+    (``benchmarks/model1_memory.py``: about 0.25 GiB per classifier); one model
+    reset in place reuses its compiled training step. Each classifier then starts
+    from the same initial weights. Create it right after ``compile``, call it
+    before each ``fit``.
+    """
+
+    def __init__(self, model: keras.Model):
+        model.optimizer.build(model.trainable_variables)  # creates Adam's moments and step counter
+        self.model = model
+        self.weights = model.get_weights()
+        self.optimizer_state = [variable.numpy() for variable in model.optimizer.variables]
+
+    def __call__(self) -> keras.Model:
+        """Reset the model in place and return it."""
+        self.model.set_weights(self.weights)
+        for variable, value in zip(self.model.optimizer.variables, self.optimizer_state):
+            variable.assign(value)
+        return self.model
+
+
 def epochs_in_backup(backup_dir: str | os.PathLike) -> int:
     """Epochs completed by an interrupted ``fit`` whose backup is in ``backup_dir`` (0 if none)."""
     metadata = Path(backup_dir) / "training_metadata.json"

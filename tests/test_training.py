@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from helpers.training import ElementwiseBinaryCrossentropy, epochs_in_backup, training_callbacks
+from helpers.training import ElementwiseBinaryCrossentropy, FreshStart, epochs_in_backup, training_callbacks
 
 
 def test_masked_entries_do_not_count_in_the_loss():
@@ -115,3 +115,26 @@ def test_a_fixed_budget_gets_a_backup_and_no_early_stopping(tmp_path):
     assert [type(c).__name__ for c in callbacks] == ["BackupAndRestore"]
     assert [type(c).__name__ for c in training_callbacks(tmp_path / "b2", patience=2, monitor="val_auc_pr",
                                                          mode="max")] == ["EarlyStopping", "BackupAndRestore"]
+
+
+def test_a_fresh_start_trains_the_second_classifier_exactly_as_a_new_model_would():
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(64, 5)).astype("float32"), (rng.random(64) > 0.5).astype("float32")
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
+    fresh = FreshStart(model)
+    initial = [w.copy() for w in model.get_weights()]
+
+    def train():
+        model.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0)
+        return [w.copy() for w in model.get_weights()]
+
+    first = train()
+    continued = train()  # no reset: starts from the first run's weights and moments
+    fresh()
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), initial))
+    assert int(model.optimizer.iterations.numpy()) == 0
+    again = train()
+    assert all(np.allclose(a, b) for a, b in zip(first, again))
+    assert not all(np.allclose(a, b) for a, b in zip(first, continued))
