@@ -7,7 +7,10 @@
 Executed notebooks are written with their outputs to ``runs/<profile>/``
 (or over the originals with ``--in-place``); each notebook's wall time is
 printed and saved to ``results/<profile>/run_times.json``, which then
-describes that run alone (the notebooks it ran, and their total).
+describes that run alone (the notebooks it ran, and their total). The file is
+written before each notebook too, with ``"running"`` naming the notebook that
+runs: a notebook that reads it (04) sees the current run's times so far, never
+an older run's. ``"complete"`` is true once every notebook has run.
 
 Every run trains from scratch: training backups left in
 ``data/checkpoints/<profile>/`` by an interrupted run are removed first, so
@@ -56,6 +59,20 @@ def clear_backups(data_dir: Path, profile: str) -> list[Path]:
     return removed
 
 
+def write_times(path: Path, profile: str, planned: list[str], seconds: dict[str, float], *,
+                running: str | None = None, failed: str | None = None) -> dict:
+    """Write a run's times so far to ``path`` and return the record: ``complete``
+    once every planned notebook has its time, ``running`` or ``failed`` naming
+    the notebook that is running or that stopped the run."""
+    record = {"profile": profile, "notebooks": planned, "seconds": dict(seconds),
+              "total_seconds": round(sum(seconds.values()), 1), "complete": set(planned) <= set(seconds),
+              "running": running, "failed": failed,
+              "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
+              "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    return record
+
+
 def run(notebooks: list[Path], profile: str, output_dir: Path | None, results_dir: Path,
         data_dir: Path | None = None) -> dict[str, float]:
     """Execute ``notebooks`` in order (stopping at the first failure); return wall seconds per notebook.
@@ -68,10 +85,16 @@ def run(notebooks: list[Path], profile: str, output_dir: Path | None, results_di
         for folder in clear_backups(data_dir, profile):
             print(f"Removed the backup of an interrupted training: {folder}", flush=True)
     times = {}
+    results_dir.mkdir(parents=True, exist_ok=True)
+    timing_file = results_dir / "run_times.json"  # this run's times, whole: never mixed with an earlier run's
+    planned = [notebook.name for notebook in notebooks]
     previous_profile = os.environ.get("VOC_PROFILE")
     os.environ["VOC_PROFILE"] = profile  # the kernels inherit it; their parameters cells read it
+    running = None
     try:
         for notebook in notebooks:
+            running = notebook.name
+            write_times(timing_file, profile, planned, times, running=running)
             output = notebook if output_dir is None else output_dir / notebook.name
             output.parent.mkdir(parents=True, exist_ok=True)
             print(f"== {notebook.name} ({profile}) -> {output}", flush=True)
@@ -80,17 +103,13 @@ def run(notebooks: list[Path], profile: str, output_dir: Path | None, results_di
                                        kernel_name="python3", progress_bar=True)
             times[notebook.name] = round(time.perf_counter() - start, 1)
             print(f"   {notebook.name}: {times[notebook.name]:.1f} s", flush=True)
+        running = None
     finally:
         if previous_profile is None:
             os.environ.pop("VOC_PROFILE", None)
         else:
             os.environ["VOC_PROFILE"] = previous_profile
-    results_dir.mkdir(parents=True, exist_ok=True)
-    record = {"profile": profile, "seconds": times, "total_seconds": round(sum(times.values()), 1),
-              "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
-              "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    timing_file = results_dir / "run_times.json"  # this run's times, whole: never mixed with an earlier run's
-    timing_file.write_text(json.dumps(record, indent=2) + "\n")
+        write_times(timing_file, profile, planned, times, failed=running)
     print(f"Total: {sum(times.values()):.1f} s for {len(times)} notebook(s); times in {timing_file}")
     return times
 

@@ -64,13 +64,14 @@ def test_target_lines_give_each_threshold_reading_its_own_verdict(profile_dir):
     records["model1"]["classes_never_predicted_tuned"] = []
     records["model1"]["macro_f1_at_0_5"], records["model1"]["macro_f1_tuned"] = 0.05, 0.2
     records["model3"]["macro_f1_at_0_5"], records["model3"]["macro_f1_tuned"] = 0.3, 0.4
-    lines = report.target_lines(records, {"profile": "full", "total_seconds": 3660.0})
+    lines = report.target_lines(records, {"profile": "full", "total_seconds": 3660.0,
+                                          "seconds": {"00_a.ipynb": 60.0, "01_b.ipynb": 3600.0}})
     at_half = next(line for line in lines if "never predicted" in line and "at 0.5" in line)
     tuned = next(line for line in lines if "never predicted" in line and "tuned" in line)
     assert "model1 9" in at_half and "missed by 1 of 2 models (Model 1)" in at_half
     assert "met by every model" in tuned
     assert "missed by 1 of 2 models (Model 1)" in next(l for l in lines if "macro F1" in l and "at 0.5" in l)
-    assert lines[-1].endswith("61.0 min, missed.")
+    assert lines[-1].endswith("61.0 min for notebooks 00, 01, missed.")
     assert not any("improved" in line for line in lines)  # no such model in these results
 
 
@@ -88,3 +89,13 @@ def test_the_improved_model_gets_its_own_target_line(profile_dir):
     records["model3_improved"] = dict(records["model3"], map_voc07=0.48, train_seconds=26 * 60)
     line = next(l for l in report.target_lines(records, None) if "improved" in l)
     assert "0.480, met;" in line and "26.0 min, missed" in line
+
+
+def test_the_series_time_says_when_the_run_is_still_going_or_stopped():
+    so_far = {"profile": "full", "total_seconds": 2400.0, "running": "04_c.ipynb",
+              "seconds": {"00_a.ipynb": 600.0, "01_b.ipynb": 1800.0}}
+    assert report.series_time(so_far) == ("40.0 min for notebooks 00, 01 of the run in progress, met so far "
+                                          "(04_c.ipynb was running when this was read)")
+    stopped = dict(so_far, running=None, failed="02_x.ipynb")
+    assert "stopped at 02_x.ipynb, so not checked" in report.series_time(stopped)
+    assert "met" not in report.series_time(stopped)

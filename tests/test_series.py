@@ -63,3 +63,21 @@ def test_run_times_describe_one_run_whole(tmp_path, monkeypatch):
     record = json.loads((tmp_path / "results" / "run_times.json").read_text())
     assert list(record["seconds"]) == ["01_b.ipynb"]  # the second run alone, not merged with the first
     assert record["total_seconds"] == record["seconds"]["01_b.ipynb"]
+
+
+def test_a_notebook_reads_the_times_of_its_own_run_so_far(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    results_dir = tmp_path / "results"
+    _notebook(folder / "00_a.ipynb", "print('a')")
+    _notebook(folder / "01_b.ipynb", f"import json\nr = json.load(open({str(results_dir / 'run_times.json')!r}))\n"
+                                     "print(r['running'], list(r['seconds']), r['complete'])")
+    _notebook(folder / "02_fails.ipynb", "raise RuntimeError('stop')")
+    with pytest.raises(Exception):
+        series.run([folder / "00_a.ipynb", folder / "01_b.ipynb", folder / "02_fails.ipynb"], "tiny",
+                   tmp_path / "out", results_dir)
+    seen = nbformat.read(tmp_path / "out" / "01_b.ipynb", as_version=4).cells[0].outputs[0]["text"].strip()
+    assert seen == "01_b.ipynb ['00_a.ipynb'] False"
+    record = json.loads((results_dir / "run_times.json").read_text())
+    assert record["failed"] == "02_fails.ipynb" and record["running"] is None and not record["complete"]
+    assert list(record["seconds"]) == ["00_a.ipynb", "01_b.ipynb"]
