@@ -13,7 +13,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from helpers import config, costs, results
+from helpers import config, costs, metrics, results
 from helpers.voc import label_matrix
 
 
@@ -52,6 +52,21 @@ def measure_costs(predict_batch: Callable[[np.ndarray], object], image_size: int
         "params": int(params),
         "size_bytes": costs.size_on_disk(saved_paths),
     }
+
+
+def print_map(plan, profile: str, tune_scores, eval_scores, title: str | None = None) -> tuple[float, float]:
+    """Print a model's mAP (VOC07) on the tune split (the one to compare
+    variants on) and on the evaluate split beside random scores' mAP, naming
+    the splits; return ``(tune mAP, evaluate mAP)``."""
+    y_tune, y_evaluate = (label_matrix(plan.frames[role]).to_numpy() for role in ("tune", "evaluate"))
+    tune_map = metrics.mean_average_precision(y_tune, tune_scores)
+    eval_map = metrics.mean_average_precision(y_evaluate, eval_scores)
+    if title:
+        print(title)
+    print(f"  tune mAP (VOC07):     {tune_map:.3f} on {plan.sources['tune']}  <- compare variants on this one")
+    print(f"  evaluate mAP (VOC07): {eval_map:.3f} on {plan.sources['evaluate']}, {profile} profile; "
+          f"random scores: {metrics.chance_map(y_evaluate):.3f}")
+    return tune_map, eval_map
 
 
 def save_model_results(model_name: str, profile: str, plan, eval_scores, tune_scores, costs: dict,

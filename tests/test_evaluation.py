@@ -4,6 +4,7 @@ import keras
 import numpy as np
 
 from helpers import config, evaluation, results
+from helpers.voc import label_matrix
 
 
 def _trained_model():
@@ -40,3 +41,14 @@ def test_measured_costs_and_saved_results(tiny_root, tmp_path):
                                              costs, tmp_path / "results", extra={"note": "random scores"})
     assert 0 < headline["map_voc07"] < 0.5  # random scores: near the share of positives
     assert results.load_results(tmp_path / "results" / "tiny")["toy"]["note"] == "random scores"
+
+
+def test_print_map_names_both_splits_and_the_chance_level(tiny_root, capsys):
+    plan = config.plan_splits(tiny_root)
+    y_tune, y_evaluate = (label_matrix(plan.frames[r]).to_numpy() for r in ("tune", "evaluate"))
+    perfect = lambda y: (y == 1).astype("float32")  # noqa: E731  every positive above every negative
+    tune_map, eval_map = evaluation.print_map(plan, "tiny", perfect(y_tune), 1 - perfect(y_evaluate), title="toy")
+    assert tune_map == 1.0 and eval_map < 0.5  # inverted scores on the evaluate split rank positives last
+    out = capsys.readouterr().out
+    assert out.startswith("toy\n") and plan.sources["tune"] in out and plan.sources["evaluate"] in out
+    assert "tune mAP (VOC07):     1.000" in out and "random scores: 0." in out
