@@ -10,12 +10,16 @@ printed and saved to ``results/<profile>/run_times.json``, which then
 describes that run alone (the notebooks it ran, and their total). The file is
 written before each notebook too, with ``"running"`` naming the notebook that
 runs: a notebook that reads it (04) sees the current run's times so far, never
-an older run's. ``"complete"`` is true once every notebook has run.
+an older run's. ``"complete"`` is true once every notebook has run. A copy
+goes to ``results/<profile>/run_times/<numbers>.json`` (e.g. ``00_01_02.json``),
+so that the last run of each set of notebooks is kept whole beside the others
+(``python -m helpers.report`` reads them all).
 
 Every run trains from scratch: training backups left in
-``data/checkpoints/<profile>/`` by an interrupted run are removed first, so
-no model silently continues an older run and every time is whole.
-``--resume`` keeps them, to finish an interrupted run instead.
+``data/checkpoints/<profile>/`` by an interrupted run, and the backbone
+features cached in ``data/features/<profile>/`` (notebooks 05 and 06), are
+removed first, so no model silently continues an older run and every time is
+whole. ``--resume`` keeps them, to finish an interrupted run instead.
 """
 
 from __future__ import annotations
@@ -51,17 +55,24 @@ def select_notebooks(folder: Path, names: list[str]) -> list[Path]:
 
 
 def clear_backups(data_dir: Path, profile: str) -> list[Path]:
-    """Remove the training backups of ``profile`` under ``data_dir``; return the folders removed."""
+    """Remove the training backups and cached features of ``profile`` under
+    ``data_dir``; return the backup folders removed (an interrupted training
+    each) and the features folder, if there was one."""
     root = Path(data_dir) / "checkpoints" / profile
     removed = sorted(path.parent for path in root.glob("**/training_metadata.json"))
     if root.exists():
         shutil.rmtree(root)
+    features = Path(data_dir) / "features" / profile
+    if features.exists():
+        shutil.rmtree(features)
+        removed.append(features)
     return removed
 
 
 def write_times(path: Path, profile: str, planned: list[str], seconds: dict[str, float], *,
                 running: str | None = None, failed: str | None = None) -> dict:
-    """Write a run's times so far to ``path`` and return the record: ``complete``
+    """Write a run's times so far to ``path`` (and its copy for this set of
+    notebooks, see the module's docstring) and return the record: ``complete``
     once every planned notebook has its time, ``running`` or ``failed`` naming
     the notebook that is running or that stopped the run."""
     record = {"profile": profile, "notebooks": planned, "seconds": dict(seconds),
@@ -69,7 +80,11 @@ def write_times(path: Path, profile: str, planned: list[str], seconds: dict[str,
               "running": running, "failed": failed,
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
               "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    path.write_text(json.dumps(record, indent=2) + "\n")
+    text = json.dumps(record, indent=2) + "\n"
+    path.write_text(text)
+    archive = path.parent / "run_times" / f"{'_'.join(name[:2] for name in planned)}.json"
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    archive.write_text(text)
     return record
 
 
@@ -83,7 +98,8 @@ def run(notebooks: list[Path], profile: str, output_dir: Path | None, results_di
 
     if data_dir is not None:
         for folder in clear_backups(data_dir, profile):
-            print(f"Removed the backup of an interrupted training: {folder}", flush=True)
+            what = "cached features" if folder.name == profile else "the backup of an interrupted training"
+            print(f"Removed {what}: {folder}", flush=True)
     times = {}
     results_dir.mkdir(parents=True, exist_ok=True)
     timing_file = results_dir / "run_times.json"  # this run's times, whole: never mixed with an earlier run's

@@ -40,6 +40,8 @@ def test_runs_start_from_scratch_unless_asked_to_resume(tmp_path, monkeypatch):
         (data / "checkpoints" / "full" / name).mkdir(parents=True)
         (data / "checkpoints" / "full" / name / "training_metadata.json").write_text('{"epoch": 2, "batch": 0}')
     (data / "checkpoints" / "tiny" / "model3").mkdir(parents=True)
+    (data / "features" / "full").mkdir(parents=True)
+    (data / "features" / "full" / "MobileNetV2_448px_imagenet_fit_pooled.npy").write_bytes(b"x")
     folder = tmp_path / "notebooks"
     folder.mkdir()
     _notebook(folder / "00_env.ipynb", "print('ran')")
@@ -50,6 +52,7 @@ def test_runs_start_from_scratch_unless_asked_to_resume(tmp_path, monkeypatch):
     monkeypatch.setenv("VOC_DATA_DIR", str(data))
     series.main(["--root", str(tmp_path), "--profile", "full", "00"])
     assert not (data / "checkpoints" / "full").exists()
+    assert not (data / "features" / "full").exists()  # features are recomputed too: every time is whole
     assert (data / "checkpoints" / "tiny" / "model3").exists()  # other profiles are left alone
 
 
@@ -81,3 +84,15 @@ def test_a_notebook_reads_the_times_of_its_own_run_so_far(tmp_path):
     record = json.loads((results_dir / "run_times.json").read_text())
     assert record["failed"] == "02_fails.ipynb" and record["running"] is None and not record["complete"]
     assert list(record["seconds"]) == ["00_a.ipynb", "01_b.ipynb"]
+
+
+def test_the_last_run_of_each_set_of_notebooks_is_kept(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for name in ("00_a.ipynb", "01_b.ipynb"):
+        _notebook(folder / name, "print('x')")
+    series.run([folder / "00_a.ipynb", folder / "01_b.ipynb"], "tiny", tmp_path / "out", tmp_path / "results")
+    series.run([folder / "01_b.ipynb"], "tiny", tmp_path / "out", tmp_path / "results")
+    kept = {p.name: json.loads(p.read_text()) for p in (tmp_path / "results" / "run_times").glob("*.json")}
+    assert set(kept) == {"00_01.json", "01.json"}
+    assert list(kept["00_01.json"]["seconds"]) == ["00_a.ipynb", "01_b.ipynb"] and kept["00_01.json"]["complete"]
