@@ -99,3 +99,33 @@ def test_the_series_time_says_when_the_run_is_still_going_or_stopped():
     stopped = dict(so_far, running=None, failed="02_x.ipynb")
     assert "stopped at 02_x.ipynb, so not checked" in report.series_time(stopped)
     assert "met" not in report.series_time(stopped)
+
+
+def test_the_transfer_model_and_notebook_05_get_their_own_targets(profile_dir):
+    records = results.load_results(profile_dir)
+    records["transfer"] = dict(records["model3"], map_voc07=0.86)
+    times = {"profile": "full", "total_seconds": 4200.0,
+             "seconds": {"00_a.ipynb": 600.0, "04_d.ipynb": 2400.0, "05_transfer_learning.ipynb": 1200.0}}
+    lines = report.target_lines(records, times)
+    assert any(l.startswith("- transfer learning (notebook 05)") and "0.860, met;" in l for l in lines)
+    assert "50.0 min for notebooks 00, 04, met;" in next(l for l in lines if "notebooks 00 to 04" in l)
+    assert lines[-1] == "- notebook 05 in the full profile in at most 15 min on a 2-core CPU: 20.0 min, missed."
+    assert report.missing_models(records) == ["model2", "model2_shared_base", "model3_improved"]  # not transfer
+
+
+def test_each_time_target_is_read_from_the_run_that_holds_its_notebooks(profile_dir):
+    import json
+
+    folder = profile_dir / "run_times"
+    folder.mkdir()
+    runs = {"00_01_02_03_04": {"00_a.ipynb": 60.0, "04_d.ipynb": 3000.0},
+            "05_06": {"05_transfer_learning.ipynb": 840.0, "06_b.ipynb": 60.0}}
+    for date, (name, seconds) in zip(("2026-01-01", "2026-01-02"), runs.items()):
+        (folder / f"{name}.json").write_text(json.dumps(
+            {"profile": "full", "seconds": seconds, "total_seconds": sum(seconds.values()), "machine": "m",
+             "date": date, "notebooks": sorted(seconds)}))
+    block = report.readme_block(profile_dir, "results/full")
+    assert "`python -m helpers.series --profile full 00 04`: 51.0 min in all" in block
+    assert "`python -m helpers.series --profile full 05 06`: 15.0 min in all" in block
+    assert "- notebooks 00 to 04 in the full profile in at most 60 min on a 2-core CPU: 51.0 min for notebooks 00, 04, met;" in block
+    assert block.rstrip().endswith("notebook 05 in the full profile in at most 15 min on a 2-core CPU: 14.0 min, met.")
