@@ -156,6 +156,13 @@ def tune_thresholds(y_true, y_score) -> np.ndarray:
     return thresholds
 
 
+def best_global_threshold(y_true, y_score, candidates=np.linspace(0.01, 0.99, 99), average: str = "macro") -> float:
+    """The one threshold, among ``candidates``, that maximises ``average`` ("macro"
+    or "micro") F1 on the given (tune) data; the lowest of ties."""
+    f1 = [f1_scores(y_true, y_score, t)[average] for t in candidates]
+    return float(np.asarray(candidates)[int(np.argmax(f1))])
+
+
 def hamming_loss(y_true, y_score, thresholds=0.5) -> float:
     """Fraction of (image, class) decisions that are wrong, difficult entries left out."""
     tp, fp, fn = _counts(y_true, y_score, thresholds)

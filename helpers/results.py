@@ -93,6 +93,24 @@ def write_results(folder: str | os.PathLike, image_ids, scores, quality_figures:
     return folder
 
 
+def write_record(path: str | os.PathLike, record: dict) -> Path:
+    """Write one JSON results file (numpy numbers made plain, inf and NaN as null); return its path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(_plain(record), indent=2) + "\n")
+    return path
+
+
+def write_benchmark(path: str | os.PathLike, record: dict) -> Path:
+    """Write a benchmark's figures with the machine, versions and date they were
+    measured on (see :func:`write_record`); say where, and return the path."""
+    stamped = {**record, "machine": environment.machine(), "versions": environment.versions(),
+               "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    path = write_record(path, stamped)
+    print(f"written to {path}")
+    return path
+
+
 def _plain(value):
     """JSON-friendly copy: numpy numbers become Python numbers, inf becomes None."""
     if isinstance(value, dict):

@@ -148,3 +148,11 @@ def test_chance_map_is_close_to_the_mean_prevalence_on_many_images():
     y = np.where(rng.random((4000, 3)) < prevalence, 1, -1)
     ap = metrics.chance_average_precision(y, draws=5, seed=1, method="area")
     assert ap == pytest.approx((y == 1).mean(axis=0), abs=0.02)
+
+
+def test_the_best_global_threshold_is_where_macro_f1_peaks():
+    y = np.array([[1, -1], [1, 1], [-1, 1], [-1, -1]])
+    s = np.array([[0.9, 0.2], [0.7, 0.6], [0.3, 0.65], [0.1, 0.1]])
+    # any cut in (0.3, 0.6] separates both classes perfectly; the lowest candidate there wins
+    assert metrics.best_global_threshold(y, s, candidates=[0.2, 0.4, 0.5, 0.7]) == 0.4
+    assert metrics.best_global_threshold(y, s, candidates=[0.05, 0.95]) == 0.05  # all yes beats all no

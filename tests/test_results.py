@@ -65,3 +65,14 @@ def test_older_results_get_the_classes_never_predicted_at_tuned_thresholds(plan,
     (folder / "metrics.json").write_text(json.dumps(record))
     loaded = results.load_results(tmp_path / "full")["old_model"]
     assert loaded["classes_never_predicted_tuned"] == [c for c in results.CLASSES if c != results.CLASSES[1]]
+
+
+def test_a_record_is_written_as_plain_json(tmp_path):
+    import json
+
+    import numpy as np
+
+    from helpers import results
+
+    path = results.write_record(tmp_path / "sub" / "r.json", {"a": np.float32(0.5), "b": float("nan"), "c": [np.int64(3)]})
+    assert json.loads(path.read_text()) == {"a": 0.5, "b": None, "c": [3]}
