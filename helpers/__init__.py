@@ -12,11 +12,14 @@ measure, plot and save.
 * :mod:`helpers.plots`: the figures;
 * :mod:`helpers.training`: the masked loss, the training rule's callbacks and metric, precision and schedules;
 * :mod:`helpers.models`: the networks of the series, defined once;
+* :mod:`helpers.transfer`: pretrained ``keras.applications`` backbones, cut in two, with cached features;
+* :mod:`helpers.deploy`: a saved model that carries its class names and thresholds, and labelling a photo with it;
 * :mod:`helpers.costs`: wall time, latency, peak memory, size on disk;
 * :mod:`helpers.results`: the results files of each model (scores.csv, metrics.json);
 * :mod:`helpers.environment`: library versions and the machine, for results files;
 * :mod:`helpers.links`: Colab and GitHub links built from one repository setting;
-* :mod:`helpers.series`: run the notebooks of the series with papermill.
+* :mod:`helpers.series`: run the notebooks of the series with papermill;
+* :mod:`helpers.report`: the README's results section, built from the results files.
 """
 
 import os

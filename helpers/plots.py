@@ -174,3 +174,42 @@ def threshold_sweep(y_true, y_score, thresholds=np.linspace(0.01, 0.99, 99),
     ax.legend()
     fig.tight_layout()
     return fig
+
+
+def _cam_panel(ax, image: np.ndarray, cam: np.ndarray, caption: str) -> None:
+    """``image`` (size, size, 3) in [0, 255] with ``cam`` (size, size) in [0, 1] over it."""
+    ax.imshow(np.clip(image, 0, 255).astype("uint8"))
+    ax.imshow(cam, cmap="jet", alpha=0.45, vmin=0, vmax=1)
+    ax.set_title(caption, fontsize=9)
+    ax.axis("off")
+
+
+def cam_overlays(image: np.ndarray, maps: dict[str, np.ndarray], captions: dict[str, str] | None = None,
+                 title: str | None = None) -> plt.Figure:
+    """An image, then one panel per class with that class's map over it.
+    ``image``: (size, size, 3) in [0, 255]; ``maps``: class name -> (size, size) in [0, 1]."""
+    fig, axes = plt.subplots(1, 1 + len(maps), figsize=(3.4 * (1 + len(maps)), 3.8), squeeze=False)
+    axes[0, 0].imshow(np.clip(image, 0, 255).astype("uint8"))
+    axes[0, 0].set_title("image", fontsize=9)
+    axes[0, 0].axis("off")
+    for ax, (name, cam) in zip(axes[0, 1:], maps.items()):
+        _cam_panel(ax, image, cam, (captions or {}).get(name, name))
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def cam_grid(images: np.ndarray, cams, captions, columns: int = 3) -> plt.Figure:
+    """A grid of images (n, size, size, 3) in [0, 255], each with its map
+    (size, size) in [0, 1] over it and its caption."""
+    if not (len(images) == len(cams) == len(captions)):
+        raise ValueError(f"{len(images)} images, {len(cams)} maps and {len(captions)} captions: one each per panel.")
+    n_rows = max(1, int(np.ceil(len(images) / columns)))
+    fig, axes = plt.subplots(n_rows, columns, figsize=(3.6 * columns, 3.7 * n_rows), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, image, cam, caption in zip(axes.flat, images, cams, captions):
+        _cam_panel(ax, image, cam, caption)
+    fig.tight_layout()
+    return fig

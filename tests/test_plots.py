@@ -51,3 +51,21 @@ def test_training_curves_precision_recall_and_threshold_sweep_draw_lines(frame):
     assert len(plots.precision_recall_curves(y, scores).axes) == 20
     sweep = plots.threshold_sweep(y, scores / 2, chosen=0.4)
     assert len(sweep.axes[0].lines) == 3
+
+
+def test_cam_figures_have_one_panel_per_map_and_refuse_mismatched_inputs():
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pytest
+
+    from helpers import plots
+
+    image = np.full((8, 8, 3), 128.0)
+    cam = np.linspace(0, 1, 64).reshape(8, 8)
+    fig = plots.cam_overlays(image, {"person": cam, "horse": 1 - cam}, title="t")
+    assert [ax.get_title() for ax in fig.axes] == ["image", "person", "horse"]
+    grid = plots.cam_grid(np.stack([image] * 4), [cam] * 4, list("abcd"), columns=3)
+    assert len(grid.axes) == 6 and sum(bool(ax.get_images()) for ax in grid.axes) == 4
+    with pytest.raises(ValueError, match="one each per panel"):
+        plots.cam_grid(np.stack([image] * 2), [cam], ["a", "b"])
+    plt.close("all")

@@ -138,3 +138,36 @@ def test_a_fresh_start_trains_the_second_classifier_exactly_as_a_new_model_would
     again = train()
     assert all(np.allclose(a, b) for a, b in zip(first, again))
     assert not all(np.allclose(a, b) for a, b in zip(first, continued))
+
+
+def _fixed_scorer():
+    """Scores fixed at sigmoid(0, 1, -1) for every image, and a learning rate of 0: fit only reports the loss."""
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(
+        3, activation="sigmoid", kernel_initializer="zeros",
+        bias_initializer=keras.initializers.Constant([0.0, 1.0, -1.0]))])
+    return model
+
+
+def test_keras_class_weight_weights_a_multi_hot_image_by_its_first_positive_class():
+    y = np.array([[1, 0, 0], [0, 1, 0], [1, 1, 0]], dtype="float32")  # image 3: classes 0 and 1
+    class_weight = {0: 1.0, 1: 10.0, 2: 1.0}
+    model = _fixed_scorer()
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="binary_crossentropy")
+    reported = model.fit(np.zeros((3, 1)), y, class_weight=class_weight, batch_size=3, verbose=0).history["loss"][0]
+    p = model.predict(np.zeros((3, 1)), verbose=0)
+    per_label = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    by_first_class = (np.array([1.0, 10.0, 1.0]) * per_label.mean(axis=1)).mean()  # image 3 weighted as class 0
+    per_label_weights = (np.where(y == 1, [1.0, 10.0, 1.0], 1.0) * per_label).mean()
+    assert reported == pytest.approx(by_first_class, rel=1e-4)
+    assert abs(reported - per_label_weights) > 0.1
+
+
+def test_per_label_sample_weights_with_the_elementwise_loss_weight_each_label():
+    y = np.array([[1, 0, 0], [0, 1, 0], [1, 1, 0]], dtype="float32")
+    weights = np.where(y == 1, [1.0, 10.0, 1.0], 1.0).astype("float32")
+    model = _fixed_scorer()
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss=ElementwiseBinaryCrossentropy())
+    reported = model.fit(np.zeros((3, 1)), y, sample_weight=weights, batch_size=3, verbose=0).history["loss"][0]
+    p = model.predict(np.zeros((3, 1)), verbose=0)
+    per_label = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    assert reported == pytest.approx((weights * per_label).mean(), rel=1e-4)

@@ -1,0 +1,238 @@
+"""Pretrained backbones from ``keras.applications`` for the transfer-learning notebook.
+
+* :func:`load_backbone` builds any ``keras.applications`` network by name, with
+  ImageNet weights downloaded by Keras, read from a local file, or (offline,
+  or on purpose) random, and says which it got;
+* :class:`Preprocess` applies that network's own input preprocessing inside
+  the model, so a saved model takes plain [0, 255] pixels;
+* :func:`split_backbone` cuts a backbone in two at a layer, so the bottom's
+  activations can be computed once and cached while the top is fine-tuned;
+* :func:`cached_predictions` computes a model's outputs for a split once
+  (plain or mirrored images) and keeps them on disk between runs;
+* :class:`EitherOrientation` feeds cached activations of both orientations
+  to ``fit``, one at random per image and epoch.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+from urllib.error import URLError
+
+from helpers.environment import import_tensorflow
+
+import_tensorflow()  # before keras: keeps TensorFlow's start-up lines out of the outputs
+import keras
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+
+from helpers import config, costs, data
+
+# Where stage 2 of notebook 05 cuts each backbone: the layers after this one are fine-tuned. Each is the end of a
+# block, so no residual connection crosses the cut (checked by the tests).
+CUT_AFTER = {
+    "MobileNetV2": "block_13_project_BN",  # fine-tunes blocks 14 to 16 and the last 1x1 convolution
+}
+
+OFFLINE_HINT = ("Way out: on a machine with internet, build keras.applications.{name}(weights='imagenet', "
+                "include_top=False) once and copy ~/.keras/models/ here, or download the weights file and set "
+                "WEIGHTS to its path (or the environment variable VOC_BACKBONE_WEIGHTS).")
+
+
+def applications_module(name: str):
+    """The ``keras.applications`` submodule that defines the network ``name``
+    (e.g. ``"MobileNetV2"`` -> ``keras.applications.mobilenet_v2``), for its
+    ``preprocess_input``."""
+    if not hasattr(keras.applications, name):
+        known = sorted(n for n in dir(keras.applications) if n[:1].isupper())
+        raise ValueError(f"keras.applications has no network {name!r}; choose one of: {', '.join(known)}.")
+    constructor = getattr(keras.applications, name)
+    for attribute in dir(keras.applications):
+        module = getattr(keras.applications, attribute)
+        if isinstance(module, type(sys)) and getattr(module, name, None) is constructor:
+            return module
+    return importlib.import_module(constructor.__module__)
+
+
+@keras.saving.register_keras_serializable(package="voc")
+class Preprocess(keras.layers.Layer):
+    """The input preprocessing of the ``keras.applications`` network ``backbone``
+    (scaling, channel order, mean), as a layer: [0, 255] RGB in, what the
+    network expects out. Saved models keep it, so they take plain pixels."""
+
+    def __init__(self, backbone: str, **kwargs):
+        kwargs.setdefault("dtype", "float32")  # pixel arithmetic in full precision, whatever the policy
+        super().__init__(**kwargs)
+        self.backbone = backbone
+        self._preprocess = applications_module(backbone).preprocess_input
+
+    def call(self, images):
+        return self._preprocess(keras.ops.cast(images, self.compute_dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "backbone": self.backbone}
+
+
+def default_weights() -> str:
+    """``VOC_BACKBONE_WEIGHTS`` if set (a local weights file), else ``"imagenet"``."""
+    return os.environ.get("VOC_BACKBONE_WEIGHTS") or "imagenet"
+
+
+def load_backbone(name: str, image_size: int, weights: str | os.PathLike | None = "imagenet",
+                  ) -> tuple[keras.Model, str]:
+    """``keras.applications.<name>`` without its classifier (``include_top=False``,
+    no pooling: output (batch, h, w, channels)) for (image_size, image_size, 3)
+    inputs, and a sentence saying which weights it holds.
+
+    ``weights``: ``"imagenet"`` (Keras downloads them once into ~/.keras/models),
+    a path to a weights file for this network, or ``None`` for random
+    initialisation. When the download fails (offline), the network is built
+    with random weights and the sentence says so, with the way out; a missing
+    local file raises ``FileNotFoundError``.
+    """
+    constructor = getattr(keras.applications, name, None)
+    applications_module(name)  # a clear error for an unknown name
+    shape = (image_size, image_size, 3)
+    if weights is None:
+        return constructor(include_top=False, weights=None, input_shape=shape), "random initialisation (asked for)"
+    if weights != "imagenet":
+        path = Path(weights).expanduser()
+        if not path.is_file():
+            raise FileNotFoundError(f"No weights file at {path}. Give the path of a {name} weights file "
+                                    "(without the top), or WEIGHTS = 'imagenet' to download them.")
+        return constructor(include_top=False, weights=str(path), input_shape=shape), f"ImageNet, from {path.name}"
+    try:
+        return constructor(include_top=False, weights="imagenet", input_shape=shape), "ImageNet, from Keras' download"
+    except Exception as error:  # Keras wraps download failures in a bare Exception
+        if not (isinstance(error, (URLError, OSError)) or "URL fetch failure" in str(error)):
+            raise
+        print(f"Could not download the ImageNet weights of {name} (offline?): {str(error)[:160]}\n"
+              + OFFLINE_HINT.format(name=name) + "\nGoing on with RANDOM weights: expect a far lower mAP.")
+        return constructor(include_top=False, weights=None, input_shape=shape), "random initialisation (download failed)"
+
+
+def split_backbone(backbone: keras.Model, after: str) -> tuple[keras.Model, keras.Model]:
+    """Cut ``backbone`` after the layer named ``after``: ``bottom`` maps images to
+    that layer's output, ``top`` maps that output to the backbone's output.
+
+    ``top`` calls the backbone's own layers, so training it trains the backbone.
+    Every layer after the cut must read only tensors computed after it (or the
+    cut itself); a layer that reaches back past the cut (a residual connection
+    across it) gets a ``ValueError``: cut elsewhere.
+    """
+    cut = backbone.get_layer(after)
+    bottom = keras.Model(backbone.inputs, cut.output, name=f"{backbone.name}_bottom")
+    start = keras.Input(cut.output.shape[1:], name=f"{after}_activations")
+    produced = {id(cut.output): start}
+    layers = backbone.layers
+    for layer in layers[layers.index(cut) + 1:]:
+        inputs = layer.input if isinstance(layer.input, (list, tuple)) else [layer.input]
+        missing = [t for t in inputs if id(t) not in produced]
+        if missing:
+            raise ValueError(f"Cannot cut {backbone.name} after {after!r}: layer {layer.name!r} reads a tensor from "
+                             "before the cut (a residual connection across it). Cut at the end of a block.")
+        mapped = [produced[id(t)] for t in inputs]
+        produced[id(layer.output)] = layer(mapped if len(mapped) > 1 else mapped[0])
+    top = keras.Model(start, produced[id(backbone.output)], name=f"{backbone.name}_top")
+    return bottom, top
+
+
+def image_batches(frame: pd.DataFrame, image_size: int, batch_size: int, flipped: bool = False) -> tf.data.Dataset:
+    """The frame's images as float32 batches (batch, size, size, 3) in [0, 255],
+    in the frame's order, mirrored left to right with ``flipped``; targets ride
+    along (``predict`` ignores them)."""
+    batches = data.make_dataset(frame, image_size, batch_size, cache=False, with_masks=False)
+    return batches.map(lambda x, y: (tf.image.flip_left_right(x), y)) if flipped else batches
+
+
+def cached_predictions(model: keras.Model, frame: pd.DataFrame, image_size: int, paths: list[str | os.PathLike],
+                       flipped: bool = False, batch_size: int = 32, dtype: str = "float16") -> list[np.ndarray]:
+    """``model``'s outputs (one path per output, ``.npy``) for every image of
+    ``frame``: read from ``paths`` when they all exist, else computed, printed
+    with the time taken, and saved as ``dtype`` (float16 halves disk and
+    memory; its rounding is far below what training notices). Delete the
+    files to recompute, e.g. after changing the weights."""
+    paths = [Path(p) for p in paths]
+    if all(p.exists() for p in paths):
+        arrays = [np.load(p) for p in paths]
+        if all(len(a) == len(frame) for a in arrays):
+            print(f"  read {', '.join(config.shown_path(p) for p in paths)}")
+            return arrays
+    with costs.Stopwatch() as watch:
+        outputs = model.predict(image_batches(frame, image_size, batch_size, flipped), verbose=0)
+    outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+    arrays = [np.asarray(o).astype(dtype) for o in outputs]
+    for path, array in zip(paths, arrays):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, array)
+    print(f"  computed {len(frame):,} images{' (mirrored)' if flipped else ''} in {watch.seconds:.0f} s "
+          f"({len(frame) / max(watch.seconds, 1e-9):.0f} images/s)")
+    return arrays
+
+
+class EitherOrientation(keras.utils.PyDataset):
+    """Training batches ``(x, targets, masks)`` from cached activations of the
+    plain and the horizontally flipped images: each image comes in one of its
+    two versions, drawn afresh every epoch, in a fresh order. Flipping is the
+    augmentation that survives caching, since both versions were computed."""
+
+    def __init__(self, plain: np.ndarray, flipped: np.ndarray, targets: np.ndarray, masks: np.ndarray,
+                 batch_size: int, seed: int = 0, **kwargs):
+        super().__init__(**kwargs)
+        if not (len(plain) == len(flipped) == len(targets) == len(masks)):
+            raise ValueError("plain, flipped, targets and masks need one row per image each.")
+        self.plain, self.flipped, self.targets, self.masks = plain, flipped, targets, masks
+        self.batch_size = batch_size
+        self.rng = np.random.default_rng(seed)
+        self.on_epoch_end()
+
+    def __len__(self) -> int:
+        return -(-len(self.plain) // self.batch_size)
+
+    def __getitem__(self, index: int):
+        rows = self.order[index * self.batch_size:(index + 1) * self.batch_size]
+        flip = self.flip[rows].reshape((-1,) + (1,) * (self.plain.ndim - 1))
+        x = np.where(flip, self.flipped[rows], self.plain[rows]).astype("float32")
+        return x, self.targets[rows], self.masks[rows]
+
+    def on_epoch_end(self):
+        self.order = self.rng.permutation(len(self.plain))
+        self.flip = self.rng.random(len(self.plain)) < 0.5
+
+
+def weights_tag(weights_used: str, weights, seed: int) -> str:
+    """A short name for the weights a backbone holds (from :func:`load_backbone`'s
+    sentence and its ``weights`` argument), for cache file names: other weights,
+    other files."""
+    if weights_used.startswith("random"):
+        return f"random{seed}"
+    return "imagenet" if weights == "imagenet" else Path(weights).stem
+
+
+def cache_name(backbone: str, image_size: int, tag: str, role: str, mirrored: bool) -> str:
+    """The stem of a cached array's file name, e.g. ``MobileNetV2_448px_imagenet_fit_mirrored``."""
+    return f"{backbone}_{image_size}px_{tag}_{role}{'_mirrored' if mirrored else ''}"
+
+
+def pooled_features(backbone_name: str, image_size: int, weights, plan, cache_dir: str | os.PathLike,
+                    seed: int = 0, batch_size: int = 32) -> tuple[dict, str]:
+    """The backbone's globally pooled features of every image of ``plan``, as is
+    and mirrored: ``{(role, mirrored): (n, channels) float16}``, and the
+    sentence on its weights. Read from ``cache_dir`` when there (the files that
+    notebook 05 writes), else computed and saved."""
+    backbone, used = load_backbone(backbone_name, image_size, weights)
+    image = keras.Input((image_size, image_size, 3))
+    extractor = keras.Model(image, keras.layers.GlobalAveragePooling2D()(backbone(Preprocess(backbone_name)(image))))
+    tag = weights_tag(used, weights, seed)
+    features = {}
+    for role, frame in plan.frames.items():
+        for mirrored in (False, True):
+            name = cache_name(backbone_name, image_size, tag, role, mirrored)
+            print(f"{role}, {'mirrored' if mirrored else 'as is'}, {image_size} px:")
+            features[role, mirrored] = cached_predictions(extractor, frame, image_size,
+                                                          [Path(cache_dir) / f"{name}_pooled.npy"],
+                                                          flipped=mirrored, batch_size=batch_size)[0]
+    return features, used

@@ -1,0 +1,61 @@
+"""Notebook 07 writes Grad-CAM out in a cell tagged ``lesson-grad-cam``; these tests run that very cell."""
+
+from pathlib import Path
+
+import keras
+import nbformat
+import numpy as np
+import tensorflow as tf
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "07_explanations.ipynb"
+
+
+def _grad_cam(**pieces):
+    cell = next(c for c in nbformat.read(NOTEBOOK, as_version=4).cells
+                if "lesson-grad-cam" in c.metadata.get("tags", []))
+    namespace = {"tf": tf, "np": np, "keras": keras, **pieces}
+    exec(cell.source, namespace)
+    return namespace["grad_cam"]
+
+
+def _colour_model():
+    """Channel 0 of the feature map sees red, channel 1 green; class 0 is 'red', class 1 'green'."""
+    bottom = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(2, 1, use_bias=False)])
+    bottom.layers[-1].kernel.assign(np.array([[[[1, 0], [0, 1], [0, 0]]]], dtype="float32"))
+    top = keras.Sequential([keras.Input((8, 8, 2)), keras.layers.Activation("relu")])
+    dense = keras.layers.Dense(2)
+    dense.build((None, 2))
+    dense.kernel.assign(np.eye(2, dtype="float32"))
+    return {"preprocess": keras.layers.Identity(), "bottom": bottom, "top": top,
+            "pooling": keras.layers.GlobalAveragePooling2D(), "dense": dense}
+
+
+def test_grad_cam_maps_have_the_image_layout_and_find_each_class_where_it_is():
+    grad_cam = _grad_cam(**_colour_model())
+    image = np.zeros((1, 8, 8, 3), dtype="float32")
+    image[0, :, :4, 0] = 255  # red on the left
+    image[0, :, 4:, 1] = 255  # green on the right
+    red, green = grad_cam(image, 0), grad_cam(image, 1)
+    assert red.shape == green.shape == (1, 8, 8)
+    assert 0 <= red.min() and red.max() <= 1
+    assert red[0, :, :3].mean() > 0.9 and red[0, :, 5:].mean() < 0.1
+    assert green[0, :, 5:].mean() > 0.9 and green[0, :, :3].mean() < 0.1
+
+
+def test_grad_cam_runs_through_a_split_keras_applications_backbone_and_differs_by_class():
+    from helpers import transfer
+
+    keras.utils.set_random_seed(0)
+    backbone = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(96, 96, 3))
+    bottom, top = transfer.split_backbone(backbone, transfer.CUT_AFTER["MobileNetV2"])
+    dense = keras.layers.Dense(20)
+    dense.build((None, 1280))
+    kernel = np.zeros((1280, 20), dtype="float32")
+    kernel[:640, 0], kernel[640:, 1] = 1.0, 1.0  # class 0 reads the first half of the channels, class 1 the second
+    dense.kernel.assign(kernel)
+    grad_cam = _grad_cam(preprocess=transfer.Preprocess("MobileNetV2"), bottom=bottom, top=top,
+                         pooling=keras.layers.GlobalAveragePooling2D(), dense=dense)
+    image = np.random.default_rng(0).uniform(0, 255, (1, 96, 96, 3)).astype("float32")
+    first, second = grad_cam(image, 0), grad_cam(image, 1)
+    assert first.shape == (1, 96, 96) and min(first.max(), second.max()) > 0.95  # each map scaled to [0, 1]
+    assert not np.allclose(first, second, atol=0.05)
