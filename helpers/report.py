@@ -125,8 +125,24 @@ def readme_block(profile_dir: Path, shown_as: str) -> str:
                       f"{times['total_seconds'] / 60:.1f} min in all ({per}), on {times['machine']}, "
                       f"{times['date'][:10]}."]
     lines += ["", provenance_line(records) + f" Source: `{shown_as}/*/metrics.json`."]
+    lines += imbalance_lines(Path(profile_dir) / "imbalance_variants.json", shown_as)
     lines += ["", *target_lines(records, runs)]
     return "\n".join(lines)
+
+
+def imbalance_lines(path: Path, shown_as: str) -> list[str]:
+    """Notebook 06's table of loss, weighting and ensemble variants (rows: its
+    figures; columns: the variants), as Markdown, if the file exists."""
+    if not path.exists():
+        return []
+    record = json.loads(path.read_text())
+    table = pd.DataFrame(record["variants"])
+    header = ["| notebook 06, on the transfer model's features | " + " | ".join(table.columns) + " |",
+              "|---|" + "---|" * len(table.columns)]
+    rows = [f"| {figure} | " + " | ".join("–" if pd.isna(v) else f"{v:.3f}" for v in values) + " |"
+            for figure, values in table.iterrows()]
+    return ["", *header, *rows, "", f"Source: `{shown_as}/{path.name}` ({record['backbone']}, {record['image_size']} px "
+                                    f"features, {record['weights']})."]
 
 
 def _verdict(passed: pd.Series) -> str:

@@ -129,3 +129,15 @@ def test_each_time_target_is_read_from_the_run_that_holds_its_notebooks(profile_
     assert "`python -m helpers.series --profile full 05 06`: 15.0 min in all" in block
     assert "- notebooks 00 to 04 in the full profile in at most 60 min on a 2-core CPU: 51.0 min for notebooks 00, 04, met;" in block
     assert block.rstrip().endswith("notebook 05 in the full profile in at most 15 min on a 2-core CPU: 14.0 min, met.")
+
+
+def test_notebook_06_variants_get_their_own_table_in_the_readme_block(profile_dir):
+    from helpers import results as results_module
+
+    variants = {"plain BCE": {"tune mAP": 0.8, "evaluate mAP": 0.79}, "random scores": {"tune mAP": None,
+                                                                                       "evaluate mAP": 0.093}}
+    results_module.write_record(profile_dir / "imbalance_variants.json",
+                                {"backbone": "MobileNetV2", "image_size": 448, "weights": "ImageNet", "variants": variants})
+    block = report.readme_block(profile_dir, "results/full")
+    assert "| notebook 06, on the transfer model's features | plain BCE | random scores |" in block
+    assert "| tune mAP | 0.800 | – |" in block and "| evaluate mAP | 0.790 | 0.093 |" in block
