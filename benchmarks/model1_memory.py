@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 
-from helpers import results
+from helpers import costs, results
 
 TRAINING = """
 import gc, json, sys
@@ -89,11 +87,6 @@ print(json.dumps((costs.peak_rss_bytes() - before) / 2**30))
 """
 
 
-def fresh_process(code: str, *args: str):
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--classifiers", type=int, default=6)
@@ -106,7 +99,7 @@ def main(argv=None) -> int:
     words = {"keep": "a new model per classifier", "clear": "a new model per classifier, keras.backend.clear_session()",
              "reuse": "one model compiled once, weights and optimizer state reset per classifier"}
     for mode in args.modes:
-        measured = fresh_process(TRAINING, str(args.classifiers), mode)
+        measured = costs.in_fresh_process(TRAINING, str(args.classifiers), mode)
         rss, seconds = measured["rss"], measured["seconds"]
         record[f"rss_gib_after_each_classifier_{mode}"] = [round(v, 3) for v in rss]
         # the first classifier of a mode also builds and traces the model; the others show the steady cost
@@ -117,7 +110,7 @@ def main(argv=None) -> int:
               f"({growth:+.2f} GiB per classifier); fit seconds {', '.join(f'{v:.1f}' for v in seconds)} "
               f"(median after the first {np.median(seconds[1:]):.1f})")
     for mode in ("side_by_side", "one_after_another") if args.inference else ():
-        record[f"inference_peak_growth_gib_{mode}"] = round(fresh_process(INFERENCE, mode), 3)
+        record[f"inference_peak_growth_gib_{mode}"] = round(costs.in_fresh_process(INFERENCE, mode), 3)
         print(f"twenty networks {mode.replace('_', ' ')}, 1,256 images: peak grew by "
               f"{record[f'inference_peak_growth_gib_{mode}']:.2f} GiB")
     results.write_benchmark(args.output, record)

@@ -13,12 +13,9 @@ random ones are used unless ``--weights`` names a file.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 from pathlib import Path
 
-from helpers import results
+from helpers import costs, results
 
 MEASURE = """
 import json, sys, time
@@ -59,9 +56,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     record = {"image_size": args.size, "backbone": "MobileNetV2", "cut_after": "block_13_project_BN"}
     for policy in ("float32", "mixed_bfloat16"):
-        out = subprocess.run([sys.executable, "-c", MEASURE, policy, str(args.size)], capture_output=True,
-                             text=True, check=True).stdout
-        speeds = json.loads(out.strip().splitlines()[-1])
+        speeds = costs.in_fresh_process(MEASURE, policy, str(args.size))
         record[policy] = {k: round(v, 1) for k, v in speeds.items()}
         print(f"{policy:>15}: features {speeds['extraction']:.1f} images/s, "
               f"fine-tuning the top {speeds['fine_tuning']:.1f} images/s")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -83,3 +85,12 @@ def size_on_disk(paths) -> int:
         else:
             total += os.path.getsize(path)
     return total
+
+
+def in_fresh_process(code: str, *args: str):
+    """Run Python ``code`` (with ``args`` as ``sys.argv[1:]``) in a new interpreter
+    and return the JSON value on the last line it prints: for measurements that
+    one process's history would spoil (peak memory only grows, Keras keeps what
+    it has built)."""
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])

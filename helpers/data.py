@@ -35,11 +35,16 @@ def targets_and_masks(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return (labels == 1).astype(np.float32), (labels != 0).astype(np.float32)
 
 
-def load_image(path: tf.Tensor, image_size: int) -> tf.Tensor:
-    """Read a JPEG and resize it (aspect ratio not kept) to uint8 (size, size, 3)."""
-    image = tf.io.decode_jpeg(tf.io.read_file(path), channels=3)
+def resize_image(image: tf.Tensor, image_size: int) -> tf.Tensor:
+    """Resize an RGB image (aspect ratio not kept, antialiased) to uint8 (size, size, 3):
+    the one way every image of the series, training or your own photo, is scaled."""
     image = tf.image.resize(image, (image_size, image_size), antialias=True)
     return tf.cast(tf.clip_by_value(tf.round(image), 0, 255), tf.uint8)
+
+
+def load_image(path: tf.Tensor, image_size: int) -> tf.Tensor:
+    """Read a JPEG and resize it (aspect ratio not kept) to uint8 (size, size, 3)."""
+    return resize_image(tf.io.decode_jpeg(tf.io.read_file(path), channels=3), image_size)
 
 
 def augment(image: tf.Tensor, seed: tf.Tensor, crop_fraction: float = 0.85) -> tf.Tensor:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from helpers import data
 # Registered classes that a saved model may name: the preprocessing layer, and the loss of sub-models compiled in training
 from helpers import training, transfer  # noqa: F401
 
@@ -93,8 +94,7 @@ def read_photo(source: str | os.PathLike, image_size: int) -> np.ndarray:
         image = tf.io.decode_image(raw, channels=3, expand_animations=False)
     except tf.errors.InvalidArgumentError:
         raise ValueError(f"{source} is not an image TensorFlow can read (JPEG, PNG, GIF or BMP).") from None
-    image = tf.image.resize(image, (image_size, image_size), antialias=True)
-    return tf.clip_by_value(tf.round(image), 0, 255)[None].numpy().astype("float32")
+    return data.resize_image(image, image_size)[None].numpy().astype("float32")
 
 
 def label_photo(model: keras.Model, source: str | os.PathLike) -> pd.DataFrame:

@@ -57,3 +57,13 @@ def test_size_on_disk_counts_files_and_folders(tmp_path):
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "b.bin").write_bytes(b"y" * 50)
     assert costs.size_on_disk([tmp_path / "a.bin", tmp_path / "d"]) == 150
+
+
+def test_in_fresh_process_returns_the_last_json_line_of_a_new_interpreter():
+    import os
+
+    from helpers import costs
+
+    code = "import json, os, sys; print('noise'); print(json.dumps({'pid': os.getpid(), 'arg': sys.argv[1]}))"
+    result = costs.in_fresh_process(code, "x")
+    assert result["arg"] == "x" and result["pid"] != os.getpid()
