@@ -9,3 +9,10 @@ import os
 os.environ["VOC_PROFILE"] = "tiny"
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+# Notebooks run by nbval write their results to a folder of the test session, so the
+# results committed under results/ (which notebook 04 can read from Colab) stay as they are.
+if "VOC_RESULTS_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["VOC_RESULTS_DIR"] = tempfile.mkdtemp(prefix="voc-test-results-")

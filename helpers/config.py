@@ -2,8 +2,9 @@
 
 The profile is read from the environment here and nowhere else:
 ``VOC_PROFILE=tiny`` (default) uses the synthetic dataset of
-:mod:`helpers.tiny`; ``VOC_PROFILE=full`` uses the real VOC 2007, from
-``VOC_ROOT`` if set, else downloaded into the data folder.
+:mod:`helpers.tiny`; ``VOC_PROFILE=small`` a fixed real subset of VOC 2007
+(:mod:`helpers.small`); ``VOC_PROFILE=full`` the real VOC 2007. The real data
+comes from ``VOC_ROOT`` if set, else is downloaded into the data folder.
 """
 
 from __future__ import annotations
@@ -17,17 +18,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.download import download_voc
+from helpers.download import ARCHIVES, download_voc
+from helpers.small import make_small_voc
 from helpers.tiny import make_tiny_voc
 from helpers.voc import SplitNotFoundError, label_matrix, load_split, resolve_voc_root
 
-PROFILES = ("tiny", "full")
+PROFILES = ("tiny", "small", "full")
+
+DOWNLOADS = {"tiny": (), "small": ("trainval",), "full": ("trainval", "test")}
+"""The official archives each profile needs when ``VOC_ROOT`` is not set."""
 ROLES = ("fit", "tune", "evaluate")
 
 
 def read_profile(default: str = "tiny") -> str:
-    """The profile named by ``VOC_PROFILE`` (``default`` when unset)."""
-    profile = os.environ.get("VOC_PROFILE", "").strip().lower() or default
+    """The profile named by ``VOC_PROFILE``; ``default`` (a notebook's form
+    field, say) when it is unset."""
+    profile = os.environ.get("VOC_PROFILE", "").strip().lower() or default.strip().lower()
     if profile not in PROFILES:
         raise ValueError(f"VOC_PROFILE={profile!r} is not a profile; use one of {', '.join(PROFILES)}.")
     return profile
@@ -76,16 +82,23 @@ def prepare_voc(profile: str, data_dir: str | os.PathLike | None = None,
     * ``full``: ``voc_root`` or ``VOC_ROOT`` if given; otherwise both official
       archives are downloaded (once, verified) and unpacked into
       ``data_dir/voc2007``.
+    * ``small``: the subset of :mod:`helpers.small`, built once into
+      ``data_dir/small`` from the same source as ``full`` (only the
+      ``trainval`` archive is downloaded).
     """
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     if profile == "tiny":
         return make_tiny_voc(data_dir / "tiny")
-    if profile != "full":
+    if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}.")
     voc_root = voc_root or os.environ.get("VOC_ROOT")
-    if voc_root:
-        return resolve_voc_root(voc_root)
-    return download_voc(data_dir / "voc2007")
+    source = resolve_voc_root(voc_root) if voc_root else download_voc(data_dir / "voc2007", DOWNLOADS[profile])
+    return make_small_voc(source, data_dir / "small") if profile == "small" else source
+
+
+def download_size_mb(profile: str) -> int:
+    """Megabytes downloaded for ``profile`` when ``VOC_ROOT`` is not set."""
+    return round(sum(ARCHIVES[part].size for part in DOWNLOADS[profile]) / 1e6)
 
 
 @dataclass

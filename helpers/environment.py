@@ -65,3 +65,72 @@ def import_tensorflow():
 def on_colab() -> bool:
     """Whether this is running in Google Colab."""
     return "google.colab" in sys.modules
+
+
+TESTED = {"tensorflow": ("2.20", "2.21"), "keras": ("3.13", "3.15")}
+"""Oldest and newest minor versions CI runs the series with (Colab's stack and requirements.txt)."""
+
+
+class UnsupportedStack(RuntimeError):
+    """TensorFlow or Keras is older than the series is tested with."""
+
+
+def _minor(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")[:2]
+    return int(major), int("".join(ch for ch in minor if ch.isdigit()) or 0)
+
+
+def check_stack(found: dict[str, str] | None = None) -> list[str]:
+    """Check TensorFlow and Keras against :data:`TESTED`.
+
+    Older than tested: raises :class:`UnsupportedStack` saying what to do.
+    Newer than tested: returns a note (it will most likely work). Returns the
+    notes; an empty list when every version is within the tested range.
+    """
+    found = found or versions(tuple(TESTED))
+    notes = []
+    for name, (oldest, newest) in TESTED.items():
+        version = found.get(name, "not installed")
+        if version == "not installed":
+            raise UnsupportedStack(f"{name} is not installed: run  pip install -r requirements.txt  in a checkout, "
+                                   "or open the notebook from its Colab badge.")
+        if _minor(version) < _minor(oldest):
+            where = ("On Colab: Runtime > Disconnect and delete runtime, then run this notebook again (Colab's "
+                     "current runtime has a newer TensorFlow); or " if on_colab() else "")
+            raise UnsupportedStack(
+                f"{name} {version} is older than this series is tested with ({oldest} to {newest}). {where}"
+                f"pip install \"{name}>={oldest}\" and restart the kernel; requirements.txt pins a tested set.")
+        if _minor(version) > _minor(newest):
+            notes.append(f"{name} {version} is newer than the series was tested with ({oldest} to {newest}); "
+                         f"it most likely works. If a cell fails, pip install \"{name}=={newest}.*\" and restart.")
+    return notes
+
+
+def print_stack() -> None:
+    """Print Python's and the libraries' versions and the machine, and check
+    TensorFlow and Keras (:func:`check_stack`)."""
+    for name, version in versions().items():
+        print(f"{name:>24}: {version}")
+    print(f"{'machine':>24}: {machine()}")
+    for note in check_stack():
+        print(note)
+
+
+DRIVE_FOLDER = "voc2007-multilabel"
+"""The folder of "My Drive" that keeps data and results on Colab."""
+
+
+def use_google_drive(folder: str = DRIVE_FOLDER, mount_point: str = "/content/drive") -> str:
+    """On Colab: mount Google Drive and keep data (``VOC_DATA_DIR``) and results
+    (``VOC_RESULTS_DIR``) in ``My Drive/<folder>``, so every notebook and every
+    later session finds what an earlier one downloaded, trained or saved.
+    Returns the folder's path."""
+    from google.colab import drive  # only on Colab
+
+    drive.mount(mount_point)
+    base = os.path.join(mount_point, "MyDrive", folder)
+    for variable, name in (("VOC_DATA_DIR", "data"), ("VOC_RESULTS_DIR", "results")):
+        os.environ[variable] = os.path.join(base, name)
+        os.makedirs(os.environ[variable], exist_ok=True)
+    print(f"Data and results are kept in Google Drive: My Drive/{folder}/data and /results.")
+    return base

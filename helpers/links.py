@@ -3,6 +3,9 @@
 Change :data:`REPOSITORY` or :data:`GIT_REF` here, then run
 ``python -m helpers.links --write`` to rewrite the links in the README and
 in every notebook; ``python -m helpers.links`` (and the tests) check them.
+Releasing a tag: ``python -m helpers.links --release v1.0`` sets
+:data:`GIT_REF` in this file and rewrites every badge and install line, so
+the tagged notebooks install the helpers of their own tag.
 """
 
 from __future__ import annotations
@@ -29,6 +32,11 @@ _PIP = re.compile(re.escape(PACKAGE) + r" @ git\+https://github\.com/[\w.-]+/[\w
 def colab_url(path: str) -> str:
     """The "Open in Colab" address of a file given by its path in the repository."""
     return f"https://colab.research.google.com/github/{REPOSITORY}/blob/{GIT_REF}/{path}"
+
+
+def raw_url(path: str) -> str:
+    """The address of a file's content at :data:`GIT_REF`, given its path in the repository."""
+    return f"https://raw.githubusercontent.com/{REPOSITORY}/{GIT_REF}/{path}"
 
 
 def github_url(path: str) -> str:
@@ -98,12 +106,30 @@ def write(root: Path) -> None:
         notebook.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")  # as nbformat writes
 
 
+def release(root: Path, ref: str) -> None:
+    """Set :data:`GIT_REF` to ``ref`` in ``root``'s ``helpers/links.py`` (and in
+    this process), then rewrite every link under ``root`` to match."""
+    global GIT_REF
+    if not re.fullmatch(r"[\w./-]+", ref):
+        raise ValueError(f"{ref!r} is not a git branch or tag name.")
+    settings = root / "helpers" / "links.py"
+    text, count = re.subn(r'^GIT_REF = "[^"]*"', f'GIT_REF = "{ref}"', settings.read_text(), count=1, flags=re.M)
+    if count != 1:
+        raise ValueError(f"no GIT_REF setting found in {settings}")
+    settings.write_text(text)
+    GIT_REF = ref
+    write(root)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path("."), help="the checkout (default: .)")
     parser.add_argument("--write", action="store_true", help="rewrite the links instead of checking them")
+    parser.add_argument("--release", metavar="REF", help="set GIT_REF to this tag or branch and rewrite the links")
     args = parser.parse_args(argv)
-    if args.write:
+    if args.release:
+        release(args.root, args.release)
+    elif args.write:
         write(args.root)
     problems = check(args.root)
     print("\n".join(problems) or "All Colab, GitHub and install links match the repository setting.")

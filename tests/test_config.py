@@ -17,6 +17,16 @@ def test_read_profile_defaults_to_tiny_and_refuses_unknown(monkeypatch):
         config.read_profile()
 
 
+def test_a_notebooks_form_field_is_the_default_that_voc_profile_overrides(monkeypatch):
+    monkeypatch.delenv("VOC_PROFILE", raising=False)
+    assert config.read_profile(default="small") == "small"
+    monkeypatch.setenv("VOC_PROFILE", "full")
+    assert config.read_profile(default="small") == "full"
+    monkeypatch.delenv("VOC_PROFILE")
+    with pytest.raises(ValueError, match="'medium' is not a profile"):
+        config.read_profile(default="medium")
+
+
 def test_default_data_dir_follows_environment_then_checkout(monkeypatch, tmp_path):
     monkeypatch.setenv("VOC_DATA_DIR", str(tmp_path / "elsewhere"))
     assert config.default_data_dir() == tmp_path / "elsewhere"

@@ -18,3 +18,45 @@ def test_the_quiet_import_keeps_tensorflow_start_up_lines_out_of_stderr():
                              "print(environment.machine())"], capture_output=True, text=True, check=True)
     assert "GPU" in result.stdout  # the device query ran
     assert "cuda" not in result.stderr.lower() and "absl" not in result.stderr.lower()
+
+
+def test_the_stack_check_refuses_old_versions_and_notes_newer_ones():
+    import pytest
+
+    from helpers import environment
+
+    assert environment.check_stack({"tensorflow": "2.20.0", "keras": "3.13.2"}) == []
+    assert environment.check_stack({"tensorflow": "2.21.0", "keras": "3.15.1"}) == []
+    with pytest.raises(environment.UnsupportedStack, match=r"tensorflow 2.19.1 is older .*2.20 to 2.21.*pip install"):
+        environment.check_stack({"tensorflow": "2.19.1", "keras": "3.13.2"})
+    with pytest.raises(environment.UnsupportedStack, match="keras is not installed"):
+        environment.check_stack({"tensorflow": "2.20.0", "keras": "not installed"})
+    notes = environment.check_stack({"tensorflow": "2.22.0rc1", "keras": "3.13.0"})
+    assert len(notes) == 1 and "tensorflow 2.22.0rc1 is newer" in notes[0]
+
+
+def test_the_installed_stack_is_a_tested_one():
+    from helpers import environment
+
+    assert environment.check_stack() == []
+
+
+def test_google_drive_keeps_data_and_results(tmp_path, monkeypatch):
+    import types
+
+    from helpers import environment
+
+    mounted = []
+    drive = types.SimpleNamespace(mount=lambda point: mounted.append(point) or (tmp_path / "MyDrive").mkdir())
+    colab = types.ModuleType("google.colab")
+    colab.drive = drive
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
+    monkeypatch.delenv("VOC_DATA_DIR", raising=False)
+    monkeypatch.delenv("VOC_RESULTS_DIR", raising=False)
+    base = environment.use_google_drive("series", mount_point=str(tmp_path))
+    assert mounted == [str(tmp_path)] and base == str(tmp_path / "MyDrive" / "series")
+    import os
+
+    assert os.environ["VOC_DATA_DIR"] == str(tmp_path / "MyDrive" / "series" / "data")
+    assert os.path.isdir(os.environ["VOC_RESULTS_DIR"])

@@ -53,7 +53,9 @@ def test_each_notebook_has_one_parameters_cell_and_no_stored_errors(notebook):
     cells = json.loads(notebook.read_text())["cells"]
     tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1
-    assert "config.read_profile()" in "".join(tagged[0]["source"])
+    source = "".join(tagged[0]["source"])
+    assert 'PROFILE = "tiny"  # @param ["tiny", "small", "full"]' in source  # the Colab form field ...
+    assert "config.read_profile(default=PROFILE)" in source  # ... which VOC_PROFILE overrides
     assert not [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
 
 
@@ -64,3 +66,40 @@ def test_committed_notebooks_show_no_machine_paths_and_no_unfilled_figures(noteb
                      for c in cells for o in c.get("outputs", []))
     assert not re.search(r"(^|[\s'\"(])/(work|tmp|home|root|Users)/", text), "an absolute path in the outputs"
     assert "RUNTIME_" not in "".join("".join(c["source"]) for c in cells)
+
+
+def test_releasing_a_tag_rewrites_every_badge_and_install_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(links, "GIT_REF", links.GIT_REF)  # restored after the test
+    (tmp_path / "helpers").mkdir()
+    (tmp_path / "helpers" / "links.py").write_text((ROOT / "helpers" / "links.py").read_text())
+    (tmp_path / "README.md").write_text((ROOT / "README.md").read_text())
+    (tmp_path / "notebooks").mkdir()
+    for notebook in (ROOT / "notebooks").glob("*.ipynb"):
+        (tmp_path / "notebooks" / notebook.name).write_text(notebook.read_text())
+    assert links.main(["--root", str(tmp_path), "--release", "v9.9"]) == 0
+    assert 'GIT_REF = "v9.9"' in (tmp_path / "helpers" / "links.py").read_text()
+    for notebook in sorted((tmp_path / "notebooks").glob("*.ipynb")):
+        text = notebook.read_text()
+        path = f"notebooks/{notebook.name}"
+        assert f"/blob/v9.9/{path}" in text and "@v9.9" in text and "@main" not in text, notebook.name
+        assert links.link_problems("".join("".join(c["source"]) for c in json.loads(text)["cells"]),
+                                   notebook.name, own_path=path) == []
+    assert "/blob/main/" not in (tmp_path / "README.md").read_text()
+    with pytest.raises(ValueError, match="not a git branch or tag"):
+        links.release(tmp_path, "v1; rm -rf /")
+
+
+SETUP_KEEPS_COLABS_STACK = 'keep = " ".join(f"{name}=={version(name)}" for name in ("tensorflow", "keras"))'
+TRAINING_NOTEBOOKS = ("01", "02", "03", "05", "06")
+
+
+@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+def test_colab_setup_keeps_tensorflow_and_keras_and_training_notebooks_ask_for_a_gpu(notebook):
+    data = json.loads(notebook.read_text())
+    setup = "".join(data["cells"][3]["source"])
+    assert SETUP_KEEPS_COLABS_STACK in setup and "{keep}" in setup and "%pip install" in setup
+    assert "environment.use_google_drive()" in setup and "# @param {type:\"boolean\"}" in setup
+    assert "print_stack()" in "".join(data["cells"][4]["source"])
+    wants_gpu = notebook.name[:2] in TRAINING_NOTEBOOKS
+    assert (data["metadata"].get("accelerator") == "GPU") == wants_gpu
+    assert (data["metadata"].get("colab", {}).get("gpuType") == "T4") == wants_gpu
