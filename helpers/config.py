@@ -41,12 +41,12 @@ def read_profile(default: str = "tiny") -> str:
 
 def default_data_dir(start: str | os.PathLike | None = None) -> Path:
     """Where data lands: ``VOC_DATA_DIR`` if set, else the checkout's ``data/``
-    when ``start`` (default: the working directory) is the checkout or its
-    ``notebooks/``, else ``<start>/data``."""
+    when ``start`` (default: the working directory) is in the checkout (its
+    ``notebooks/``, or an assignment's folder), else ``<start>/data``."""
     if os.environ.get("VOC_DATA_DIR"):
         return Path(os.environ["VOC_DATA_DIR"]).expanduser()
-    here = Path.cwd() if start is None else Path(start)
-    for candidate in (here, here.parent):
+    here = (Path.cwd() if start is None else Path(start)).resolve()
+    for candidate in (here, *here.parents):
         if (candidate / "helpers").is_dir() and (candidate / "notebooks").is_dir():
             return candidate / "data"
     return here / "data"

@@ -1,0 +1,80 @@
+"""The run-time table at the top of each notebook, filled from measured runs.
+
+Each notebook's intro has a table with one row per profile; its CPU column is
+the notebook's wall time in the newest complete ``python -m helpers.series``
+run of that profile that held it (``results/<profile>/run_times/*.json``).
+``python -m helpers.runtimes`` rewrites those cells and the "measured on" date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from helpers.config import PROFILES
+
+_ROW = re.compile(r"^\| `(?P<profile>\w+)` \| (?P<data>[^|]+) \| (?P<cpu>[^|]+) \| (?P<gpu>[^|]+) \|$", re.M)
+_DATE = re.compile(r"(measured on )(\d{4}-\d{2}-\d{2})")
+
+
+def shown(seconds: float) -> str:
+    """``"25 s"`` under a minute and a half, else ``"18.4 min"``."""
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
+
+
+def measured_times(results_dir: Path) -> dict[tuple[str, str], tuple[float, str]]:
+    """(profile, notebook file) -> (seconds, date) from the newest complete run holding it."""
+    found: dict[tuple[str, str], tuple[float, str]] = {}
+    for profile in PROFILES:
+        runs = [json.loads(p.read_text()) for p in sorted((results_dir / profile / "run_times").glob("*.json"))]
+        for run in sorted((r for r in runs if r.get("complete")), key=lambda r: r["date"]):
+            for notebook, seconds in run["seconds"].items():
+                found[(profile, notebook)] = (seconds, run["date"][:10])
+    return found
+
+
+def fill(text: str, notebook: str, times: dict) -> str:
+    """``text`` with each profile row's CPU column and the date set from ``times``."""
+    dates = []
+
+    def row(match: re.Match) -> str:
+        measured = times.get((match["profile"], notebook))
+        if measured is None:
+            return match[0]
+        dates.append(measured[1])
+        return f"| `{match['profile']}` | {match['data']} | {shown(measured[0])} | {match['gpu']} |"
+
+    text = _ROW.sub(row, text)
+    return _DATE.sub(lambda m: m[1] + max(dates), text) if dates else text
+
+
+def write(root: Path) -> list[str]:
+    """Fill every notebook's table; return the notebooks changed."""
+    times = measured_times(root / "results")
+    changed = []
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
+        data = json.loads(path.read_text())
+        intro = data["cells"][1]
+        source = "".join(intro["source"])
+        filled = fill(source, path.name, times)
+        if filled != source:
+            intro["source"] = filled.splitlines(keepends=True)
+            path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+            changed.append(path.name)
+    return changed
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=Path("."), help="the checkout (default: .)")
+    args = parser.parse_args(argv)
+    changed = write(args.root)
+    print("Run-time tables filled in: " + (", ".join(changed) or "none changed"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

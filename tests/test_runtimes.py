@@ -1,0 +1,31 @@
+"""Run-time tables read the measured runs, never hand-typed times."""
+
+import json
+
+from helpers import runtimes
+
+TABLE = """**Run time** (this notebook's wall time within `python -m helpers.series`, measured on 2026-01-01):
+
+| profile | data | 2-core CPU, no GPU | GPU |
+|---|---|---|---|
+| `tiny` | 480 synthetic images | 5 s | not measured |
+| `small` | 933 images | 1 s | not measured |
+| `full` | VOC 2007 | 6 s | not measured |"""
+
+
+def _run(folder, profile, seconds, date, complete=True):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{date}.json").write_text(json.dumps({"profile": profile, "seconds": seconds, "complete": complete,
+                                                     "date": f"{date}T10:00:00+00:00"}))
+
+
+def test_each_row_takes_the_newest_complete_run_that_held_the_notebook(tmp_path):
+    _run(tmp_path / "tiny" / "run_times", "tiny", {"00.ipynb": 12.4}, "2026-11-20")
+    _run(tmp_path / "tiny" / "run_times", "tiny", {"00.ipynb": 7.0}, "2026-11-21")
+    _run(tmp_path / "tiny" / "run_times", "tiny", {"00.ipynb": 1.0}, "2026-11-22", complete=False)
+    _run(tmp_path / "full" / "run_times", "full", {"00.ipynb": 1104.0}, "2026-11-23")
+    filled = runtimes.fill(TABLE, "00.ipynb", runtimes.measured_times(tmp_path))
+    assert "| `tiny` | 480 synthetic images | 7 s | not measured |" in filled
+    assert "| `full` | VOC 2007 | 18.4 min | not measured |" in filled
+    assert "| `small` | 933 images | 1 s | not measured |" in filled  # no run: left as it was
+    assert "measured on 2026-11-23" in filled
