@@ -9,6 +9,7 @@ import os
 os.environ["VOC_PROFILE"] = "tiny"
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ["VOC_NO_FETCH"] = "1"  # tests never use the network: notebooks 04 and 05 read committed results only locally
 
 # Notebooks run by nbval write their results to a folder of the test session, so the
 # results committed under results/ (which notebook 04 can read from Colab) stay as they are.

@@ -32,6 +32,8 @@ def fetch_committed(profile: str, dest: str | os.PathLike, base_url: str | None 
     paths fetched. Files the repository does not have are skipped; no
     connection at all raises ``ConnectionError`` with a way out."""
     base_url = base_url or links.raw_url(f"results/{profile}")
+    if os.environ.get("VOC_NO_FETCH"):
+        raise ConnectionError(f"fetching from {base_url} is switched off (VOC_NO_FETCH is set, as in the tests)")
     dest = Path(dest)
     fetched = []
     for relative in committed_files():
@@ -78,3 +80,26 @@ def local_or_committed(results_dir: str | os.PathLike, profile: str, base_url: s
           f"{links.GIT_REF!r} ({source}): {', '.join(models)}. They were made by the series' own run, on the "
           "machine each results file names, not in this session.")
     return copy
+
+
+def with_committed(records: dict[str, dict], results_dir: str | os.PathLike, profile: str, models,
+                   base_url: str | None = None) -> dict[str, dict]:
+    """``records`` plus, for the ``models`` it lacks, the results committed at this
+    ref (fetched once into ``results_dir/committed/<ref>/<profile>``), with a
+    message naming them. Offline or not committed: ``records`` as they are, said."""
+    from helpers.results import load_results
+
+    missing = [model for model in models if model not in records]
+    if not missing:
+        return records
+    copy = Path(results_dir) / "committed" / links.GIT_REF / profile
+    try:
+        if not any(copy.glob("*/metrics.json")):
+            fetch_committed(profile, copy, base_url)
+        found = {name: record for name, record in load_results(copy).items() if name in missing}
+    except (ConnectionError, FileNotFoundError) as error:
+        print(f"Not on this machine, and not fetched from the repository ({error}): {', '.join(missing)}.")
+        return records
+    if found:
+        print(f"Not on this machine, read from the results committed at {links.GIT_REF!r}: {', '.join(sorted(found))}.")
+    return {**records, **found}

@@ -64,6 +64,12 @@ def _ap_variant(labels, scores, variant: str) -> float:
     return float(np.mean(values))
 
 
+def ap_readings(labels, scores) -> tuple[float, float]:
+    """The two right values of one class's 11-point AP: recall levels k / 10 exactly (the helper's), and levels
+    computed as 0.1 * k, which sit a hair above 0.3, 0.6 and 0.7 (as many ports of the devkit compute them)."""
+    return float(metrics.average_precision(labels, scores)[0]), _ap_variant(labels, scores, "11 points")
+
+
 def check_ap_11_point(ap_function) -> bool | None:
     """Exercise: implement VOC 2007's 11-point AP for one class, ``ap_function(labels, scores)``
     with labels 1 / 0 (difficult) / -1."""
@@ -74,11 +80,7 @@ def check_ap_11_point(ap_function) -> bool | None:
         return _say(False, f"your function raised {type(error).__name__}: {error}")
     if all(a is None for a in answers):
         return _say(None, NOT_ANSWERED)
-    right = [float(metrics.average_precision(labels, scores)[0]) for labels, scores in cases]
-    # Recall levels computed as 0.1 * k are a hair above k / 10: an answer that misses a recall of exactly 0.3
-    # that way is still right (the helper compares with a tolerance).
-    plain = [_ap_variant(labels, scores, "11 points") for labels, scores in cases]
-    if all(_close(a, r) or _close(a, q) for a, r, q in zip(answers, right, plain)):
+    if all(any(_close(a, value) for value in ap_readings(labels, scores)) for a, (labels, scores) in zip(answers, cases)):
         return _say(True, f"your AP matches metrics.average_precision on all {len(cases)} test rankings.")
     for variant, hint in (
             ("difficult as negatives", "difficult entries (label 0) must be dropped before ranking, not counted as "
@@ -129,10 +131,12 @@ def check_head_weights(answer: int | None, n_features: int, units: int) -> bool 
     right = n_features * units + units + units + 1
     if int(answer) == right:
         return _say(True, f"{right:,} weights, {right * 4 / 2**20:.1f} MiB in float32, for each of the 20 heads.")
-    if int(answer) in (n_features * units, n_features * units + units * 1):
-        return _say(False, "each Dense layer has one bias per unit besides its kernel.")
-    if int(answer) in (n_features * units + units, n_features * units + units + 1):
-        return _say(False, "a head ends with the Dense(1) output layer: count its kernel and bias too.")
+    if int(answer) == n_features * units:
+        return _say(False, "that is the first layer's kernel alone: add its biases, and the output layer.")
+    if int(answer) == n_features * units + units:
+        return _say(False, "a head has two Dense layers, each with a kernel and one bias per unit: count both.")
+    if int(answer) in (n_features * units + units + 1, n_features * units + units + units):
+        return _say(False, "count every bias: one per unit in each of the two Dense layers.")
     return _say(False, "a Dense layer from m inputs to n units holds an m x n kernel and n biases; add the two "
                        "layers of a head.")
 
@@ -144,25 +148,30 @@ BCE_EXAMPLE = {"labels": (1, -1, 0, 1), "scores": (0.9, 0.2, 0.7, 0.4)}
 
 
 def check_bce_by_hand(answer: float | None) -> bool | None:
-    """Exercise: the masked binary cross-entropy of :data:`BCE_EXAMPLE`, natural logarithms, mean over the
-    labels that count."""
+    """Exercise: the loss ``training.ElementwiseBinaryCrossentropy`` reports for :data:`BCE_EXAMPLE` with the
+    difficult mask as sample weight: natural logarithms, the masked sum divided by all four labels (Keras'
+    default reduction, ``"sum_over_batch_size"``)."""
     if answer is None:
         return _say(None, NOT_ANSWERED)
     y, p = np.array(BCE_EXAMPLE["labels"]), np.array(BCE_EXAMPLE["scores"])
     losses = -np.where(y == 1, np.log(p), np.log(1 - p))
     counted = y != 0
-    right = losses[counted].mean()
+    right = losses[counted].sum() / len(y)
     if _close(answer, right):
-        return _say(True, f"{right:.4f}: the difficult label is left out of the mean.")
-    if _close(answer, losses.mean()):
-        return _say(False, "the difficult label (0) is masked out: it counts neither as present nor as absent.")
+        return _say(True, f"{right:.4f}: the difficult label adds nothing to the sum, and Keras divides by all "
+                          "four labels.")
+    if _close(answer, losses[counted].mean()):
+        return _say(False, "the masked sum is right, but Keras' default reduction divides it by every label of "
+                           "the batch, masked ones included, not by the labels that count.")
+    if _close(answer, losses.mean()) or _close(answer, losses.sum() / len(y)):
+        return _say(False, "the difficult label (0) is masked out: its weight is 0, so it adds nothing to the sum.")
     if _close(answer, losses[counted].sum()) or _close(answer, losses.sum()):
-        return _say(False, "Keras reports the mean over the labels that count, not the sum.")
-    if _close(answer, losses[counted].sum() / len(y)):
-        return _say(False, "divide by the number of labels that count (the mask's sum), not by all four.")
+        return _say(False, "Keras reports a mean, not a sum: divide by the number of labels.")
     if _close(answer, right / math.log(10)) or _close(answer, -right):
-        return _say(False, "use natural logarithms, and the loss is −log of the probability given to the truth.")
-    return _say(False, "for each counted label, take −log(p) if present, −log(1 − p) if absent; then average.")
+        return _say(False, "use natural logarithms; the loss of one label is −log of the probability given to "
+                           "the truth.")
+    return _say(False, "for each counted label take −log(p) if present, −log(1 − p) if absent; add them; divide "
+                       "by the number of labels.")
 
 
 def check_output_layer(layer) -> bool | None:
@@ -200,6 +209,7 @@ def check_rare_threshold(threshold: float | None, labels, scores, name: str = "t
     if mine >= best - 0.02:
         return _say(True, f"F1 {mine:.3f} for {name} on the tune split (best reachable {best:.3f}).")
     if math.isclose(float(threshold), 0.5):
-        return _say(False, f"0.5 gives F1 {mine:.3f}; a rare class's scores seldom reach it. Try lower thresholds.")
+        return _say(False, f"0.5 gives F1 {mine:.3f}: the default is seldom the best threshold for a rare class; "
+                           "scan thresholds on the tune split's scores.")
     return _say(False, f"F1 {mine:.3f}, while {best:.3f} is reachable: scan thresholds between 0 and 1 on the tune "
                        "split's scores and keep the one with the best F1.")

@@ -110,7 +110,7 @@ def release(root: Path, ref: str) -> None:
     """Set :data:`GIT_REF` to ``ref`` in ``root``'s ``helpers/links.py`` (and in
     this process), then rewrite every link under ``root`` to match."""
     global GIT_REF
-    if not re.fullmatch(r"[\w./-]+", ref):
+    if not re.fullmatch(r"[\w.-]+", ref):  # what the link patterns accept: no "/" in a ref
         raise ValueError(f"{ref!r} is not a git branch or tag name.")
     settings = root / "helpers" / "links.py"
     text, count = re.subn(r'^GIT_REF = "[^"]*"', f'GIT_REF = "{ref}"', settings.read_text(), count=1, flags=re.M)

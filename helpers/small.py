@@ -5,7 +5,9 @@ a CPU): about one image in eight of ``train`` and one in four of ``val``, each
 split shrunk by repeated stratified halving (so every class keeps its share of
 positives), with images scaled down so their longer side is at most
 :data:`LONGER_SIDE` pixels and the boxes of their annotations scaled with them.
-The same source lists give the same subset on every machine.
+The subset is chosen on the official lists, whatever images are on disk, so
+every copy of VOC 2007 gives the same one (an image missing from a copy is
+left out after the choice).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from PIL import Image
 from helpers.voc import CLASSES, label_matrix, load_split, resolve_voc_root
 
 HALVINGS = {"train": 3, "val": 2}
-"""How many times each official split is halved: 2501 -> 313 train, 2510 -> 628 val images."""
+"""How many times each official split is halved: about one image in eight of ``train``'s 2501, one in four of
+``val``'s 2510."""
 
 LONGER_SIDE = 320
 """Images are scaled down (never up) so that their longer side is at most this many pixels."""
@@ -85,7 +88,7 @@ def make_small_voc(source: str | os.PathLike, dest: str | os.PathLike, *, progre
     """
     source = resolve_voc_root(source)
     root = Path(dest) / "VOCdevkit" / "VOC2007"
-    settings = {"halvings": HALVINGS, "longer_side": LONGER_SIDE, "seed": SEED}
+    settings = {"halvings": HALVINGS, "longer_side": LONGER_SIDE, "seed": SEED, "chosen_on": "official lists"}
     marker = root / _MARKER
     if marker.exists() and json.loads(marker.read_text()) == settings:
         return root
@@ -94,7 +97,14 @@ def make_small_voc(source: str | os.PathLike, dest: str | os.PathLike, *, progre
     image_dir, annotation_dir, main = (staging / "JPEGImages", staging / "Annotations", staging / "ImageSets" / "Main")
     for folder in (image_dir, annotation_dir, main):
         folder.mkdir(parents=True)
-    frames = {split: shrink(load_split(source, split), halvings) for split, halvings in HALVINGS.items()}
+    frames = {split: shrink(load_split(source, split, drop_missing=False), halvings)
+              for split, halvings in HALVINGS.items()}
+    missing = {split: frame["path"].map(lambda p: not Path(p).exists()) for split, frame in frames.items()}
+    for split, frame in frames.items():
+        if missing[split].any():
+            print(f"{int(missing[split].sum())} chosen {split} image(s) are missing from {source}: left out "
+                  f"({', '.join(frame.loc[missing[split], 'image_id'])}).")
+            frames[split] = frame.loc[~missing[split]].reset_index(drop=True)
     paths = [Path(p) for frame in frames.values() for p in frame["path"]]
     if progress:
         print(f"Building the small profile: {len(paths)} images of VOC 2007, longer side at most "

@@ -97,7 +97,7 @@ def _read_class_list(path: Path) -> dict[str, int]:
     return labels
 
 
-def load_split(root: str | os.PathLike, split: str, *, strict: bool = False) -> pd.DataFrame:
+def load_split(root: str | os.PathLike, split: str, *, strict: bool = False, drop_missing: bool = True) -> pd.DataFrame:
     """Image-level labels of one split, one row per image.
 
     Columns: ``image_id`` (str, e.g. ``"000005"``), ``path`` (str, the JPEG)
@@ -107,7 +107,8 @@ def load_split(root: str | os.PathLike, split: str, *, strict: bool = False) -> 
 
     Images listed but missing on disk are dropped with a ``UserWarning``
     giving their number and the first ids; ``strict=True`` raises
-    :class:`MissingImagesError` instead. A split whose lists are absent
+    :class:`MissingImagesError` instead, and ``drop_missing=False`` keeps
+    them (the official lists as they are, whatever is on disk). A split whose lists are absent
     raises :class:`SplitNotFoundError` naming the archive that provides it.
     """
     root = resolve_voc_root(root)
@@ -134,7 +135,7 @@ def load_split(root: str | os.PathLike, split: str, *, strict: bool = False) -> 
         frame[name] = pd.array([columns[name][i] for i in image_ids], dtype="int8")
 
     exists = frame["path"].map(os.path.exists)
-    if not exists.all():
+    if not exists.all() and (strict or drop_missing):
         missing = frame.loc[~exists, "image_id"].tolist()
         message = (f"{len(missing)} of {len(frame)} images of split {split!r} are missing "
                    f"from {root / 'JPEGImages'} (first: {', '.join(missing[:5])})")

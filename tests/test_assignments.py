@@ -21,6 +21,7 @@ def test_the_release_holds_no_solution_or_hidden_test_and_the_series_has_no_outp
     for name in assignments.names(course):
         released = (course / "release" / name / f"{name}.ipynb").read_text()
         assert "NotImplementedError" in released
+        assert "c.Execute.timeout = 600" in (course / "release" / name / "nbgrader_config.py").read_text()
         assert "BEGIN SOLUTION" not in released and "HIDDEN TESTS" not in released
         source = (course / "source" / name / f"{name}.ipynb").read_text()
         assert "BEGIN HIDDEN TESTS" in source  # a visible test would give these answers away

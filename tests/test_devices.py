@@ -16,19 +16,14 @@ tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfigur
 import keras
 import numpy as np
 from helpers import data, devices, metrics, voc
+from tests.test_learning import small_cnn
 
 strategy = devices.use_all_devices(["/cpu:0", "/cpu:1"], verbose=False)
 keras.utils.set_random_seed(0)
 batch = devices.global_batch_size(16)
 fit = data.make_dataset(voc.load_split(sys.argv[1], "train"), 64, batch, shuffle=True, with_masks=False)
 val_frame = voc.load_split(sys.argv[1], "val")
-model = keras.Sequential([
-    keras.Input((64, 64, 3)), keras.layers.Rescaling(1 / 255),
-    keras.layers.Conv2D(16, 3, activation="relu"), keras.layers.MaxPooling2D(),
-    keras.layers.Conv2D(32, 3, activation="relu"), keras.layers.MaxPooling2D(),
-    keras.layers.Conv2D(64, 3, activation="relu"), keras.layers.GlobalMaxPooling2D(),
-    keras.layers.Dense(20, activation="sigmoid"),
-])
+model = small_cnn()  # built under the strategy use_all_devices made the default
 model.compile(keras.optimizers.Adam(2e-3), "binary_crossentropy")
 history = model.fit(fit, epochs=12, verbose=0)
 scores = model.predict(data.make_dataset(val_frame, 64, 64, with_masks=False), verbose=0)

@@ -52,19 +52,29 @@ def test_the_most_difficult_class_check_tells_share_from_count(capsys):
 
 def test_the_head_size_check():
     assert exercises.check_head_weights(33856 * 512 + 512 + 512 + 1, 33856, 512) is True
-    assert exercises.check_head_weights(33856 * 512, 33856, 512) is False
-    assert exercises.check_head_weights(33856 * 512 + 512, 33856, 512) is False
+    for wrong in (33856 * 512, 33856 * 512 + 512, 33856 * 512 + 512 + 1, 33856 * 512 + 1024, 512):
+        assert exercises.check_head_weights(wrong, 33856, 512) is False
     assert exercises.check_head_weights(None, 33856, 512) is None
 
 
 def test_the_hand_computed_bce_check(capsys):
-    right = -(np.log(0.9) + np.log(0.8) + np.log(0.4)) / 3  # 0.4149: the difficult label left out
+    right = -(np.log(0.9) + np.log(0.8) + np.log(0.4)) / 4  # 0.3112: masked sum over all four labels, as Keras does
     assert exercises.check_bce_by_hand(round(right, 4)) is True
+    assert exercises.check_bce_by_hand(right * 4 / 3) is False  # the mean over the three that count
+    assert "divides it by every label" in capsys.readouterr().out
     assert exercises.check_bce_by_hand(-(np.log(0.9) + np.log(0.8) + np.log(0.3) + np.log(0.4)) / 4) is False
     assert "masked out" in capsys.readouterr().out
-    assert exercises.check_bce_by_hand(-(np.log(0.9) + np.log(0.8) + np.log(0.4))) is False
-    assert exercises.check_bce_by_hand(right * 3 / 4) is False
+    assert exercises.check_bce_by_hand(right * 4) is False
     assert exercises.check_bce_by_hand(None) is None
+
+
+def test_the_hand_computed_bce_is_what_the_series_loss_reports():
+    from helpers import training
+
+    y = np.array([[1.0, 0.0, 0.0, 1.0]])
+    p = np.array([[0.9, 0.2, 0.7, 0.4]], dtype="float32")
+    reported = float(training.ElementwiseBinaryCrossentropy()(y, p, sample_weight=np.array([[1.0, 1.0, 0.0, 1.0]])))
+    assert exercises.check_bce_by_hand(reported) is True
 
 
 def test_the_output_layer_check(capsys):
@@ -84,6 +94,6 @@ def test_the_rare_class_threshold_check(capsys):
     best = metrics.tune_thresholds(labels[:, None], scores[:, None])[0]
     assert exercises.check_rare_threshold(best, labels, scores, "sheep") is True
     assert exercises.check_rare_threshold(0.5, labels, scores, "sheep") is False
-    assert "seldom reach it" in capsys.readouterr().out
+    assert "seldom the best threshold" in capsys.readouterr().out
     assert exercises.check_rare_threshold(0.01, labels, scores) is False
     assert exercises.check_rare_threshold(None, labels, scores) is None

@@ -85,8 +85,9 @@ def test_releasing_a_tag_rewrites_every_badge_and_install_line(tmp_path, monkeyp
         assert links.link_problems("".join("".join(c["source"]) for c in json.loads(text)["cells"]),
                                    notebook.name, own_path=path) == []
     assert "/blob/main/" not in (tmp_path / "README.md").read_text()
-    with pytest.raises(ValueError, match="not a git branch or tag"):
-        links.release(tmp_path, "v1; rm -rf /")
+    for bad in ("v1; rm -rf /", "feature/x"):  # the links' patterns take no "/" in a ref
+        with pytest.raises(ValueError, match="not a git branch or tag"):
+            links.release(tmp_path, bad)
 
 
 SETUP_KEEPS_COLABS_STACK = 'keep = " ".join(f"{name}=={version(name)}" for name in ("tensorflow", "keras"))'
@@ -103,3 +104,16 @@ def test_colab_setup_keeps_tensorflow_and_keras_and_training_notebooks_ask_for_a
     wants_gpu = notebook.name[:2] in TRAINING_NOTEBOOKS
     assert (data["metadata"].get("accelerator") == "GPU") == wants_gpu
     assert (data["metadata"].get("colab", {}).get("gpuType") == "T4") == wants_gpu
+
+
+@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+def test_each_notebook_ends_with_a_summary_and_four_to_eight_exercises_with_checks_that_run(notebook):
+    cells = json.loads(notebook.read_text())["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert "## Summary" in text and "## Exercises" in text
+    exercises = text[text.index("## Exercises"):]
+    numbered = set(re.findall(r"^(\d+)\. ", exercises, re.M)) | set(re.findall(r"^\*\*(\d+)\.\*\*", exercises, re.M))
+    assert 4 <= len(numbered) <= 8, sorted(numbered, key=int)
+    checks = [c for c in cells if c["cell_type"] == "code" and "exercises.check_" in "".join(c["source"])]
+    for check in checks:  # the committed run shows each check's verdict (unanswered: "Not answered yet")
+        assert any("Not answered yet" in "".join(o.get("text", "")) for o in check.get("outputs", [])), check["source"]

@@ -34,6 +34,15 @@ def test_the_subset_is_stratified_fixed_and_in_the_voc_layout(tiny_root, tmp_pat
     assert config.prepare_voc("small", data_dir=tmp_path / "c") == tmp_path / "c" / "small" / "VOCdevkit" / "VOC2007"
 
 
+def test_the_subset_is_chosen_on_the_lists_so_a_missing_image_changes_nothing_else(own_tiny_root, tmp_path, capsys):
+    whole = voc.load_split(small.make_small_voc(own_tiny_root, tmp_path / "a", progress=False), "train")
+    gone = whole["image_id"].iloc[0]
+    (own_tiny_root / "JPEGImages" / f"{gone}.jpg").unlink()
+    again = voc.load_split(small.make_small_voc(own_tiny_root, tmp_path / "b", progress=False), "train")
+    assert list(again["image_id"]) == [i for i in whole["image_id"] if i != gone]
+    assert "missing from" in capsys.readouterr().out
+
+
 @pytest.mark.skipif(real_voc_root() is None, reason="needs the real VOC 2007 (VOC_REAL_ROOT)")
 def test_the_real_small_profile_keeps_every_class_in_every_role(tmp_path):
     root = small.make_small_voc(real_voc_root(), tmp_path, progress=False)

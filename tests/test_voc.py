@@ -46,6 +46,7 @@ def test_missing_images_are_dropped_with_a_warning_naming_count_and_ids(own_tiny
     assert len(kept) == len(frame) - 2 and not set(gone) & set(kept["image_id"])
     with pytest.raises(voc.MissingImagesError, match=gone[0]):
         voc.load_split(own_tiny_root, "train", strict=True)
+    assert voc.load_split(own_tiny_root, "train", drop_missing=False).equals(frame)  # the lists as they are
 
 
 def test_a_split_without_lists_names_the_archive_that_provides_it(own_tiny_root):
