@@ -27,9 +27,11 @@ def shown(seconds: float) -> str:
 
 def measured_times(results_dir: Path) -> dict[tuple[str, str], tuple[float, str]]:
     """(profile, notebook file) -> (seconds, date) from the newest complete run holding it."""
+    from helpers.report import load_run_times
+
     found: dict[tuple[str, str], tuple[float, str]] = {}
     for profile in PROFILES:
-        runs = [json.loads(p.read_text()) for p in sorted((results_dir / profile / "run_times").glob("*.json"))]
+        runs = load_run_times(results_dir / profile)  # newest first
         for run in sorted((r for r in runs if r.get("complete")), key=lambda r: r["date"]):
             for notebook, seconds in run["seconds"].items():
                 found[(profile, notebook)] = (seconds, run["date"][:10])
