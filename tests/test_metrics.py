@@ -156,3 +156,110 @@ def test_the_best_global_threshold_is_where_macro_f1_peaks():
     # any cut in (0.3, 0.6] separates both classes perfectly; the lowest candidate there wins
     assert metrics.best_global_threshold(y, s, candidates=[0.2, 0.4, 0.5, 0.7]) == 0.4
     assert metrics.best_global_threshold(y, s, candidates=[0.05, 0.95]) == 0.05  # all yes beats all no
+
+
+# --- the bootstrap over images -----------------------------------------------------------------------------------
+
+def _scored(n, seed=0, separation=1.5, classes=4):
+    rng = np.random.default_rng(seed)
+    y = np.where(rng.random((n, classes)) < 0.2, 1, -1)
+    y[:classes, :] = np.where(np.eye(classes, dtype=bool), 1, y[:classes, :])  # every class has a positive
+    y[rng.random(y.shape) < 0.03] = 0  # some difficult labels
+    return y, rng.normal(size=y.shape) + separation * (y == 1)
+
+
+@pytest.mark.parametrize("method", ["voc07", "area"])
+def test_weighted_ap_equals_ap_on_each_resample_written_out(method):
+    y, s = _scored(80, seed=1)
+    s[10:20, 0] = s[0, 0]  # ties between distinct images keep their input order, as in the devkit
+    counts = metrics.resample_counts(len(y), draws=25, seed=3)
+    for k in range(y.shape[1]):
+        fast = metrics.weighted_average_precision(y[:, k], s[:, k], counts, method)
+        for row, value in zip(counts, fast):
+            rows = np.repeat(np.arange(len(y)), row)  # the resample written out, image by image
+            assert value == pytest.approx(metrics.average_precision(y[rows, k], s[rows, k], method)[0], abs=1e-12)
+
+
+def test_weighted_ap_of_a_small_example_by_hand():
+    # ranking: hit, miss, hit; the second image counted twice, the third left out: hit, miss, miss
+    # precision 1 at recall 1: every one of the 11 levels gets precision 1
+    labels, scores = np.array([1, -1, 1]), np.array([0.9, 0.8, 0.7])
+    assert metrics.weighted_average_precision(labels, scores, [[1, 2, 0]])[0] == 1.0
+    # all counted once: hit, miss, hit -> levels 0..0.5 precision 1, 0.6..1 precision 2/3
+    assert metrics.weighted_average_precision(labels, scores, [[1, 1, 1]])[0] == pytest.approx((6 + 5 * 2 / 3) / 11)
+    # the first positive left out: miss, hit -> precision 1/2 at every level
+    assert metrics.weighted_average_precision(labels, scores, [[0, 1, 1]])[0] == pytest.approx(0.5)
+    assert np.isnan(metrics.weighted_average_precision(labels, scores, [[0, 3, 0]])[0])  # no positive drawn
+
+
+def test_the_interval_holds_the_estimate_and_narrows_with_more_images():
+    widths = []
+    for n in (150, 600, 2400):
+        y, s = _scored(n, seed=n)
+        interval = metrics.bootstrap_map(y, s, draws=300)
+        assert interval.low <= interval.estimate <= interval.high
+        assert interval.estimate == pytest.approx(metrics.mean_average_precision(y, s))
+        widths.append(interval.high - interval.low)
+    assert widths[0] > widths[1] > widths[2]
+
+
+def test_the_same_seed_gives_the_same_interval_and_str_shows_it():
+    y, s = _scored(200)
+    first, again = (metrics.bootstrap_map(y, s, draws=200, seed=4) for _ in range(2))
+    assert first == again
+    assert str(first) == f"{first.estimate:.3f} [{first.low:.3f}, {first.high:.3f}]"
+
+
+def test_bca_corrects_the_upward_bias_that_the_percentile_interval_keeps():
+    y, s = _scored(400, seed=7, separation=1.0)
+    boot = metrics.Bootstrap(y, draws=500, interval="bca")
+    estimate, replicates, _ = boot._replicates(s)
+    assert replicates.mean() > estimate  # duplicated positives lift interpolated precision
+    percentile = metrics.bootstrap_map(y, s, draws=500, interval="percentile")
+    bca = boot.map(s)
+    basic = metrics.bootstrap_map(y, s, draws=500, interval="basic")
+    assert bca.high < percentile.high and basic.low < percentile.low  # both shift down, against the bias
+    assert bca.method == "bca" and percentile.method == "percentile"
+
+
+def test_a_model_against_itself_differs_by_exactly_zero_with_a_zero_width_interval():
+    y, s = _scored(150)
+    for interval in metrics.INTERVAL_METHODS:
+        difference = metrics.paired_difference(y, s, s.copy(), draws=200, interval=interval)
+        assert (difference.estimate, difference.low, difference.high) == (0.0, 0.0, 0.0)
+        assert not difference.excludes_zero
+    assert difference.signed() == "+0.000 [+0.000, +0.000]"
+
+
+def test_the_paired_difference_finds_a_real_gain_and_the_rule_says_so():
+    y, s = _scored(600, seed=2, separation=1.0)
+    rng = np.random.default_rng(0)
+    better = s + 1.0 * (y == 1)  # positives pushed up: a clearly better model
+    noisy = s + rng.normal(0, 0.02, s.shape)  # the same model, a little noise: no real difference
+    gain = metrics.paired_difference(y, better, s, draws=300)
+    assert gain.low > 0 and gain.excludes_zero
+    assert metrics.verdict(gain, "A", "B").startswith("A is better than B: +")
+    assert metrics.verdict(metrics.paired_difference(y, s, better, draws=300), "B", "A").startswith("B is worse")
+    tie = metrics.paired_difference(y, noisy, s, draws=300)
+    assert tie.low < 0 < tie.high
+    assert metrics.verdict(tie, "A", "B").startswith("no clear difference between A and B: ")
+    unpaired = [metrics.bootstrap_map(y, m, draws=300) for m in (noisy, s)]
+    assert tie.high - tie.low < min(i.high - i.low for i in unpaired)  # pairing cancels what the two share
+
+
+def test_bad_bootstrap_input_gets_a_clear_error_and_missing_positives_a_documented_rule():
+    y, s = _scored(60)
+    with pytest.raises(ValueError, match="shape"):
+        metrics.bootstrap_map(y, s[:-1])
+    with pytest.raises(ValueError, match="shape"):
+        metrics.paired_difference(y, s, s[:, :2])
+    with pytest.raises(ValueError, match="interval must be one of"):
+        metrics.bootstrap_map(y, s, interval="normal")
+    with pytest.raises(ValueError, match="at least one image"):
+        metrics.resample_counts(0)
+    rare = y.copy()
+    rare[:, 0] = -1
+    rare[5, 0] = 1  # one positive: most resamples of 60 images miss it or keep it, some lose it
+    with pytest.warns(UserWarning, match="left out of those resamples' means"):
+        interval = metrics.bootstrap_map(rare, s, draws=200)
+    assert np.isfinite([interval.low, interval.high]).all()
