@@ -210,16 +210,19 @@ def test_the_same_seed_gives_the_same_interval_and_str_shows_it():
     assert str(first) == f"{first.estimate:.3f} [{first.low:.3f}, {first.high:.3f}]"
 
 
-def test_bca_corrects_the_upward_bias_that_the_percentile_interval_keeps():
+def test_the_basic_interval_turns_round_the_upward_bias_that_the_percentile_interval_keeps():
     y, s = _scored(400, seed=7, separation=1.0)
-    boot = metrics.Bootstrap(y, draws=500, interval="bca")
+    boot = metrics.Bootstrap(y, draws=500)
     estimate, replicates, _ = boot._replicates(s)
-    assert replicates.mean() > estimate  # duplicated positives lift interpolated precision
-    percentile = metrics.bootstrap_map(y, s, draws=500, interval="percentile")
-    bca = boot.map(s)
-    basic = metrics.bootstrap_map(y, s, draws=500, interval="basic")
-    assert bca.high < percentile.high and basic.low < percentile.low  # both shift down, against the bias
-    assert bca.method == "bca" and percentile.method == "percentile"
+    bias = replicates.mean() - estimate
+    assert bias > 0  # duplicated positives lift interpolated precision
+    basic, percentile = boot.map(s), metrics.bootstrap_map(y, s, draws=500, interval="percentile")
+    assert basic.method == "basic" and percentile.method == "percentile"
+    # the same quantiles, reflected about the estimate: the basic interval sits lower by about twice the bias
+    assert basic.low + percentile.high == pytest.approx(2 * estimate) and basic.high + percentile.low == pytest.approx(2 * estimate)
+    assert (percentile.low + percentile.high) / 2 - (basic.low + basic.high) / 2 == pytest.approx(2 * bias, rel=0.5)
+    bca = metrics.bootstrap_map(y, s, draws=500, interval="bca")
+    assert bca.high < percentile.high  # BCa corrects against the bias too
 
 
 def test_a_model_against_itself_differs_by_exactly_zero_with_a_zero_width_interval():
