@@ -210,19 +210,26 @@ def test_the_same_seed_gives_the_same_interval_and_str_shows_it():
     assert str(first) == f"{first.estimate:.3f} [{first.low:.3f}, {first.high:.3f}]"
 
 
-def test_the_basic_interval_turns_round_the_upward_bias_that_the_percentile_interval_keeps():
+def test_the_interval_takes_its_spread_from_the_resamples_and_its_centre_from_the_images():
     y, s = _scored(400, seed=7, separation=1.0)
     boot = metrics.Bootstrap(y, draws=500)
     estimate, replicates, _ = boot._replicates(s)
-    bias = replicates.mean() - estimate
-    assert bias > 0  # duplicated positives lift interpolated precision
-    basic, percentile = boot.map(s), metrics.bootstrap_map(y, s, draws=500, interval="percentile")
-    assert basic.method == "basic" and percentile.method == "percentile"
-    # the same quantiles, reflected about the estimate: the basic interval sits lower by about twice the bias
-    assert basic.low + percentile.high == pytest.approx(2 * estimate) and basic.high + percentile.low == pytest.approx(2 * estimate)
-    assert (percentile.low + percentile.high) / 2 - (basic.low + basic.high) / 2 == pytest.approx(2 * bias, rel=0.5)
-    bca = metrics.bootstrap_map(y, s, draws=500, interval="bca")
-    assert bca.high < percentile.high  # BCa corrects against the bias too
+    assert replicates.mean() > estimate  # duplicated positives lift interpolated precision
+    normal = boot.map(s)
+    assert normal.method == "normal"
+    assert normal.high - estimate == pytest.approx(estimate - normal.low)
+    assert normal.high - estimate == pytest.approx(1.959964 * replicates.std(ddof=1), rel=1e-5)
+    percentile = metrics.bootstrap_map(y, s, draws=500, interval="percentile")
+    assert (percentile.low + percentile.high) / 2 > estimate  # the percentile interval keeps the bias
+    basic = metrics.bootstrap_map(y, s, draws=500, interval="basic")
+    assert basic.low + percentile.high == pytest.approx(2 * estimate)  # its quantiles, reflected
+    assert metrics.bootstrap_map(y, s, draws=500, interval="bca").high < percentile.high
+
+
+def test_on_few_positives_the_interval_still_holds_the_estimate():
+    y, s = _scored(120, seed=3, separation=0.8, classes=20)  # a handful of positives per class, as on tiny
+    normal = metrics.bootstrap_map(y, s, draws=300)
+    assert normal.low < normal.estimate < normal.high
 
 
 def test_a_model_against_itself_differs_by_exactly_zero_with_a_zero_width_interval():
@@ -257,7 +264,7 @@ def test_bad_bootstrap_input_gets_a_clear_error_and_missing_positives_a_document
     with pytest.raises(ValueError, match="shape"):
         metrics.paired_difference(y, s, s[:, :2])
     with pytest.raises(ValueError, match="interval must be one of"):
-        metrics.bootstrap_map(y, s, interval="normal")
+        metrics.bootstrap_map(y, s, interval="wilson")
     with pytest.raises(ValueError, match="at least one image"):
         metrics.resample_counts(0)
     rare = y.copy()
