@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers import costs, results
+from helpers import evaluation, results
 
 TRAINING = """
 import gc, json, sys
 import numpy as np
-from helpers import costs, environment, models, training
+from helpers import environment, evaluation, models, training
 environment.import_tensorflow()
 import keras, psutil
 keras.mixed_precision.set_global_policy(training.fast_precision())
@@ -70,20 +70,20 @@ print(json.dumps({"rss": rss, "seconds": seconds}))
 INFERENCE = """
 import json, sys
 import numpy as np
-from helpers import costs, environment, models, training
+from helpers import environment, evaluation, models, training
 environment.import_tensorflow()
 import keras
 keras.mixed_precision.set_global_policy(training.fast_precision())
 x = (np.random.default_rng(0).random((1256, 100, 100, 3)) * 255).astype("uint8")
 copies = [models.original_cnn(100, 1, name=f"net{k}") for k in range(20)]
-before = costs.peak_rss_bytes()
+before = evaluation.peak_rss_bytes()
 if sys.argv[1] == "side_by_side":
     image = keras.Input((100, 100, 3))
     twenty = keras.Model(image, keras.layers.Concatenate()([c(image) for c in copies]))
     twenty.predict(x, batch_size=128, verbose=0)
 else:
     np.concatenate([c.predict(x, batch_size=64, verbose=0) for c in copies], axis=1)
-print(json.dumps((costs.peak_rss_bytes() - before) / 2**30))
+print(json.dumps((evaluation.peak_rss_bytes() - before) / 2**30))
 """
 
 
@@ -99,7 +99,7 @@ def main(argv=None) -> int:
     words = {"keep": "a new model per classifier", "clear": "a new model per classifier, keras.backend.clear_session()",
              "reuse": "one model compiled once, weights and optimizer state reset per classifier"}
     for mode in args.modes:
-        measured = costs.in_fresh_process(TRAINING, str(args.classifiers), mode)
+        measured = evaluation.in_fresh_process(TRAINING, str(args.classifiers), mode)
         rss, seconds = measured["rss"], measured["seconds"]
         record[f"rss_gib_after_each_classifier_{mode}"] = [round(v, 3) for v in rss]
         # the first classifier of a mode also builds and traces the model; the others show the steady cost
@@ -110,7 +110,7 @@ def main(argv=None) -> int:
               f"({growth:+.2f} GiB per classifier); fit seconds {', '.join(f'{v:.1f}' for v in seconds)} "
               f"(median after the first {np.median(seconds[1:]):.1f})")
     for mode in ("side_by_side", "one_after_another") if args.inference else ():
-        record[f"inference_peak_growth_gib_{mode}"] = round(costs.in_fresh_process(INFERENCE, mode), 3)
+        record[f"inference_peak_growth_gib_{mode}"] = round(evaluation.in_fresh_process(INFERENCE, mode), 3)
         print(f"twenty networks {mode.replace('_', ' ')}, 1,256 images: peak grew by "
               f"{record[f'inference_peak_growth_gib_{mode}']:.2f} GiB")
     results.write_benchmark(args.output, record)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from helpers import costs, results
+from helpers import evaluation, results
 
 MEASURE = """
 import json, sys, time
@@ -56,7 +56,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     record = {"image_size": args.size, "backbone": "MobileNetV2", "cut_after": "block_13_project_BN"}
     for policy in ("float32", "mixed_bfloat16"):
-        speeds = costs.in_fresh_process(MEASURE, policy, str(args.size))
+        speeds = evaluation.in_fresh_process(MEASURE, policy, str(args.size))
         record[policy] = {k: round(v, 1) for k, v in speeds.items()}
         print(f"{policy:>15}: features {speeds['extraction']:.1f} images/s, "
               f"fine-tuning the top {speeds['fine_tuning']:.1f} images/s")

@@ -74,15 +74,17 @@ def random_resized_crop(image: tf.Tensor, seed: tf.Tensor, output_size: int,
 
 def make_dataset(frame: pd.DataFrame, image_size: int, batch_size: int, *,
                  shuffle: bool = False, augment_images: bool = False, crop_size: int | None = None,
-                 cache: bool | str = True, seed: int = 0, with_masks: bool = True) -> tf.data.Dataset:
+                 crop_area=(0.3, 1.0), cache: bool | str = True, seed: int = 0,
+                 with_masks: bool = True) -> tf.data.Dataset:
     """Batches of ``(images, targets, masks)`` (or ``(images, targets)`` when
     ``with_masks=False``) from a split frame.
 
     ``cache=True`` keeps decoded images in memory (``image_size**2 * 3``
     bytes each), a string caches to that file, ``False`` decodes every epoch.
     ``shuffle`` reshuffles every epoch; ``augment_images`` flips and crops:
-    with ``crop_size``, random resized crops of ``crop_size`` pixels from the
-    ``image_size`` images (:func:`random_resized_crop`), else a random 85 %
+    with ``crop_size``, random resized crops of ``crop_size`` pixels, each
+    covering a share ``crop_area`` of the ``image_size`` image (:func:`random_resized_crop`;
+    ``(1, 1)``: flips alone), else a random 85 %
     crop scaled back to ``image_size`` (:func:`augment`).
     """
     missing = [name for name in ("path", *CLASSES) if name not in frame.columns]
@@ -104,7 +106,7 @@ def make_dataset(frame: pd.DataFrame, image_size: int, batch_size: int, *,
             transform = augment
         else:
             def transform(image, s):
-                return random_resized_crop(image, s, crop_size)
+                return random_resized_crop(image, s, crop_size, area=crop_area)
         dataset = tf.data.Dataset.zip((dataset, seeds)).map(
             lambda data, s: (transform(data[0], tf.cast(s, tf.int32)), data[1], data[2]),
             num_parallel_calls=AUTOTUNE)

@@ -105,3 +105,30 @@ def label_photo(model: keras.Model, source: str | os.PathLike) -> pd.DataFrame:
     scores = np.asarray(model.predict(image, verbose=0))[0]
     table = pd.DataFrame({"score": scores, "threshold": thresholds, "predicted": scores >= thresholds}, index=names)
     return table.sort_values(["predicted", "score"], ascending=False)
+
+
+def explained_parts(model: keras.Model) -> dict:
+    """The pieces of a model shaped like notebook 05's (``one_pass`` inside: preprocessing,
+    the bottom of the backbone, then the fine-tuned part, the top blocks and the head), for
+    explanations: ``preprocess``, ``bottom``, ``top`` (to the last feature map) and
+    ``logits`` (a model from that feature map to the head's logits, before the sigmoid);
+    ``class_maps`` (feature map to one score map per class) when the head has them."""
+    def inner(layer):
+        return [sub for sub in layer.layers if not isinstance(sub, keras.layers.InputLayer)]
+
+    try:
+        one_pass = model.get_layer("one_pass")
+    except ValueError:
+        raise ValueError(f"{model.name} has no 'one_pass' part: build it as notebook 05 does.") from None
+    preprocess, bottom, fine = inner(one_pass)
+    top, head = inner(fine)
+    parts = inner(head)
+    pooling = parts[0] if isinstance(parts[0], keras.layers.Layer) and not isinstance(parts[0], keras.Model) else None
+    scorer = head if pooling is None else parts[1]
+    logits = next(sub for sub in inner(scorer) if isinstance(sub, keras.Model))
+    feature_map = keras.Input(tuple(top.output.shape[1:]))
+    found = {"preprocess": preprocess, "bottom": bottom, "top": top,
+             "logits": keras.Model(feature_map, logits(pooling(feature_map) if pooling is not None else feature_map))}
+    if pooling is None and any(layer.name == "class_maps" for layer in logits.layers):
+        found["class_maps"] = keras.Model(logits.inputs, logits.get_layer("class_maps").output)
+    return found

@@ -1,4 +1,13 @@
-"""What a run ran on: library versions and the machine, for printing and results files."""
+"""What a notebook runs on: library versions, the machine, the devices that train, and Colab's Drive.
+
+* :func:`print_stack` prints the versions and checks TensorFlow and Keras against the tested range;
+* :func:`use_all_devices` picks a ``tf.distribute`` strategy (a Colab TPU, every GPU of the
+  machine, or the one default device) and makes it the default for everything built
+  afterwards, so a notebook's model-building cells need no ``with strategy.scope():``;
+  scale batch sizes with :func:`global_batch_size` so each device gets as many images
+  as one device alone would;
+* :func:`use_google_drive` keeps data and results in Google Drive on Colab.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +15,7 @@ import importlib.metadata
 import os
 import platform
 import sys
+from pathlib import Path
 
 LIBRARIES = ("tensorflow", "keras", "numpy", "pandas", "scikit-learn", "matplotlib", "voc-multilabel-helpers")
 
@@ -134,3 +144,81 @@ def use_google_drive(folder: str = DRIVE_FOLDER, mount_point: str = "/content/dr
         os.makedirs(os.environ[variable], exist_ok=True)
     print(f"Data and results are kept in Google Drive: My Drive/{folder}/data and /results.")
     return base
+
+
+# --- Devices ---------------------------------------------------------------------------------------------------
+
+def tpu_attached() -> bool:
+    """Whether a TPU is attached: a TPU device TensorFlow already sees, Colab's
+    ``COLAB_TPU_ADDR`` or a ``TPU_NAME``, or the ``/dev/accel*`` files of a TPU VM."""
+    if os.environ.get("COLAB_TPU_ADDR") or os.environ.get("TPU_NAME"):
+        return True
+    tf = import_tensorflow()
+    if tf.config.list_physical_devices("TPU"):
+        return True
+    return any(Path("/dev").glob("accel*"))
+
+
+def connect_tpu() -> "tf.distribute.Strategy":
+    """A ``TPUStrategy`` on the attached TPU (TensorFlow's documented recipe)."""
+    tf = import_tensorflow()
+    resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu=os.environ.get("TPU_NAME", "local"))
+    tf.config.experimental_connect_to_cluster(resolver)
+    tf.tpu.experimental.initialize_tpu_system(resolver)
+    return tf.distribute.TPUStrategy(resolver)
+
+
+def choose_strategy(devices: list[str] | None = None) -> "tf.distribute.Strategy":
+    """The strategy for this machine.
+
+    ``devices`` (e.g. ``["/cpu:0", "/cpu:1"]``) forces a ``MirroredStrategy``
+    over exactly those devices. Otherwise: a ``TPUStrategy`` when a TPU is
+    attached and answers, a ``MirroredStrategy`` over all GPUs when there are
+    two or more, else TensorFlow's default strategy (one device, nothing changes).
+    """
+    tf = import_tensorflow()
+    if devices:
+        return tf.distribute.MirroredStrategy(devices)
+    if tpu_attached():
+        try:
+            return connect_tpu()
+        except (ValueError, RuntimeError, tf.errors.OpError) as error:
+            print(f"A TPU seems attached but did not answer ({error}); training on the other devices.")
+    gpus = tf.config.list_logical_devices("GPU")
+    if len(gpus) > 1:
+        return tf.distribute.MirroredStrategy([gpu.name for gpu in gpus])
+    return tf.distribute.get_strategy()
+
+
+def describe(strategy: "tf.distribute.Strategy") -> str:
+    """One line: which strategy and how many replicas train in step."""
+    tf = import_tensorflow()
+    replicas = strategy.num_replicas_in_sync
+    if replicas == 1:
+        device = "one GPU" if tf.config.list_logical_devices("GPU") else "the CPU"
+        return f"Training on {device} (no tf.distribute strategy needed); batch sizes as set."
+    return (f"Training on {replicas} devices in step ({type(strategy).__name__}); each batch size is multiplied "
+            f"by {replicas}, so every device sees as many images per step as one device alone would.")
+
+
+def use_all_devices(devices: list[str] | None = None, verbose: bool = True) -> "tf.distribute.Strategy":
+    """Choose a strategy (:func:`choose_strategy`), make it the default for every
+    model, layer and optimizer created afterwards, and return it.
+
+    Call it once, before building any model. On one device this changes nothing.
+    """
+    tf = import_tensorflow()
+    strategy = choose_strategy(devices)
+    if strategy.num_replicas_in_sync > 1 or devices:
+        tf.distribute.experimental_set_strategy(strategy)
+    if verbose:
+        print(describe(strategy))
+    return strategy
+
+
+def global_batch_size(per_device: int, strategy: "tf.distribute.Strategy" | None = None) -> int:
+    """``per_device`` images for each replica: the batch size to give ``fit``
+    (``strategy``: the current default one when not given)."""
+    tf = import_tensorflow()
+    strategy = strategy or tf.distribute.get_strategy()
+    return per_device * strategy.num_replicas_in_sync

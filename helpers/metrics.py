@@ -351,9 +351,10 @@ def _weighted_maps(y_true, y_score, weights, method: str) -> tuple[np.ndarray, i
     ap = np.stack([weighted_average_precision(y_true[:, k], y_score[:, k], weights, method)
                    for k in range(y_true.shape[1])], axis=1)
     left_out = int(np.isnan(ap).sum())
-    if np.isnan(ap).all(axis=1).any():
-        raise ValueError("a resample holds no positive image of any class: mAP is undefined (too few images).")
-    return np.nanmean(ap, axis=1), left_out
+    empty = np.isnan(ap).all(axis=1)  # a resample with no positive of any class: its mAP is undefined (NaN)
+    maps = np.full(len(ap), np.nan)
+    maps[~empty] = np.nanmean(ap[~empty], axis=1)
+    return maps, left_out
 
 
 def _interval(estimate: float, replicates: np.ndarray, jackknife: np.ndarray | None, level: float,
@@ -361,6 +362,11 @@ def _interval(estimate: float, replicates: np.ndarray, jackknife: np.ndarray | N
     """The (low, high) bounds from bootstrap ``replicates`` of a statistic whose value on the
     data is ``estimate``; ``jackknife`` (leave-one-out values) is needed for BCa."""
     alpha = (1 - level) / 2
+    defined = np.isfinite(replicates)
+    if defined.mean() < 0.5:
+        raise ValueError(f"only {int(defined.sum())} of {len(replicates)} resamples hold a positive image: too few "
+                         "images for an interval.")
+    replicates = replicates[defined]  # resamples without any positive are left out (warned about when drawn)
     if np.all(replicates == estimate):  # no variation at all (a model against itself): a zero-width interval
         return estimate, estimate
     if interval == "normal":
@@ -398,7 +404,9 @@ class Bootstrap:
     same resamples serve every model, so the difference of two models is paired: what
     they share (which images are easy) cancels. A class without a positive image in a
     resample is left out of that resample's mean, as :func:`mean_average_precision`
-    does for a split, with a warning that counts such cases.
+    does for a split, and a resample without any positive is left out altogether
+    (with a warning that counts them when they are more than 1 % of all (resample, class)
+    pairs; fewer than half the resamples left is an error).
 
     ``interval="normal"`` (the default, used everywhere in the series): the
     estimate plus or minus 1.96 times the standard deviation of the resampled mAPs.
@@ -437,7 +445,7 @@ class Bootstrap:
         if key not in self._memo:
             estimate = mean_average_precision(y_true, y_score, self.method)
             replicates, left_out = _weighted_maps(y_true, y_score, self.weights, self.method)
-            _warn_left_out(left_out, self.draws)
+            _warn_left_out(left_out, self.draws, y_true.shape[1])
             jackknife = (_weighted_maps(y_true, y_score, 1.0 - np.eye(len(y_true)), self.method)[0]
                          if self.interval == "bca" else None)
             self._memo[key] = (estimate, replicates, jackknife)
@@ -470,7 +478,36 @@ def paired_difference(y_true, score_a, score_b, **options) -> Interval:
     return Bootstrap(y_true, **options).difference(score_a, score_b)
 
 
-def _warn_left_out(left_out: int, draws: int) -> None:
-    if left_out:
+def _warn_left_out(left_out: int, draws: int, classes: int) -> None:
+    if left_out > 0.01 * draws * classes:
         warnings.warn(f"{left_out} (resample, class) pairs had no positive image; those classes were left out of "
-                      f"those resamples' means ({draws} resamples).", UserWarning, stacklevel=3)
+                      f"those resamples' means, and a resample with no positive at all is left out ({draws} "
+                      "resamples).", UserWarning, stacklevel=3)
+
+
+# --- Mistakes and their company ---------------------------------------------------------------------------------
+
+def false_positive_company(y_true, decisions, class_names, min_count: int = 5) -> list[dict]:
+    """What is in the images where a class is said wrongly: for each class ``k`` said on
+    images that do not hold it (false positives, ``decisions`` 1 where ``y_true`` is -1)
+    and each class ``j`` present there, how many such images hold ``j``, that share of
+    ``k``'s false positives, the share of all images holding ``j`` (its base rate), and
+    their ratio, the **lift**: 1 means ``j`` is no more common among ``k``'s false
+    positives than anywhere, 3 means three times as common (context, or a look-alike).
+    Pairs with fewer than ``min_count`` images are left out. Rows come highest lift first."""
+    y_true, decisions = np.asarray(y_true), np.asarray(decisions).astype(bool)
+    false_positive = decisions & (y_true == -1)
+    present = y_true == 1
+    base_rate = present.mean(axis=0)
+    rows = []
+    for k in range(y_true.shape[1]):
+        images = false_positive[:, k]
+        if not images.any():
+            continue
+        together = present[images].sum(axis=0)
+        for j in np.flatnonzero(together >= min_count):
+            share = together[j] / images.sum()
+            rows.append({"said wrongly": class_names[k], "present": class_names[j], "images": int(together[j]),
+                         "share of its false positives": float(share), "base rate": float(base_rate[j]),
+                         "lift": float(share / base_rate[j])})
+    return sorted(rows, key=lambda row: -row["lift"])

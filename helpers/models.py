@@ -99,3 +99,4 @@ def frozen_base(network: keras.Model, name: str = "frozen_base") -> keras.Model:
     base = keras.Model(network.input, flatten.output, name=name)
     base.trainable = False
     return base
+

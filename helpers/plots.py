@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 from matplotlib.ticker import MaxNLocator
 import numpy as np
 import pandas as pd
 from PIL import Image
 
-from helpers.metrics import f1_scores, precision_recall_curve
+from helpers.metrics import average_precision, f1_scores, precision_recall_curve
 from helpers.voc import CLASSES, cooccurrence_matrix, label_matrix
 
 
@@ -21,7 +23,7 @@ def class_frequency(frame: pd.DataFrame, title: str = "Images per class") -> plt
     ax.barh(present.index, present.values, label="present")
     ax.barh(present.index, difficult.values, left=present.values, label="difficult only", color="lightgrey")
     for y, (value, extra) in enumerate(zip(present.values, difficult.values)):
-        ax.text(value + extra, y, f" {value}", va="center", fontsize=8)
+        ax.text(value + extra, y, f" {value}", va="center", fontsize=10)
     ax.set_xlabel("images")
     ax.set_title(title)
     ax.legend(loc="lower right")
@@ -36,7 +38,7 @@ def labels_per_image(frame: pd.DataFrame, title: str = "Classes per image") -> p
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.bar(values.index, values.values)
     for x, value in zip(values.index, values.values):
-        ax.text(x, value, f"{value}", ha="center", va="bottom", fontsize=8)
+        ax.text(x, value, f"{value}", ha="center", va="bottom", fontsize=10)
     ax.set_xlabel("classes present in the image")
     ax.set_ylabel("images")
     ax.set_xticks(values.index)
@@ -84,7 +86,8 @@ def image_grid(frame: pd.DataFrame, n: int = 12, columns: int = 4, objects: pd.D
     rows = frame.sample(n=min(n, len(frame)), random_state=seed) if len(frame) > n else frame
     picks = [frame.index.get_loc(i) for i in rows.index]
     n_rows = int(np.ceil(len(rows) / columns))
-    fig, axes = plt.subplots(n_rows, columns, figsize=(4.0 * columns, 3.8 * n_rows), squeeze=False)
+    fig, axes = plt.subplots(n_rows, columns, figsize=(3.6 * columns, (3.6 if predicted is None else 4.2) * n_rows),
+                             squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for ax, (_, row), pick in zip(axes.flat, rows.iterrows(), picks):
@@ -95,7 +98,8 @@ def image_grid(frame: pd.DataFrame, n: int = 12, columns: int = 4, objects: pd.D
                                            fill=False, lw=1.5, color="yellow",
                                            ls="--" if obj.difficult else "-"))
         labels = _label_text(row, CLASSES, None if predicted is None else predicted[pick])
-        ax.set_title(f"{row['image_id']}: {labels}", fontsize=11)
+        wrapped = "\n".join(textwrap.fill(line, 36) for line in f"{row['image_id']}: {labels}".split("\n"))
+        ax.set_title(wrapped, fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -131,7 +135,7 @@ def training_curves_by_model(histories: dict[str, dict], metrics: tuple[str, ...
         for ax, name in zip(row, metrics):
             _plot_history(ax, history, name)
             ax.set_title(f"{model_name}: {name}")
-            ax.legend(fontsize=8)
+            ax.legend(fontsize=10)
     for ax in axes[-1]:
         ax.set_xlabel("epoch")
     fig.tight_layout()
@@ -139,15 +143,19 @@ def training_curves_by_model(histories: dict[str, dict], metrics: tuple[str, ...
 
 
 def precision_recall_curves(y_true, y_score, classes=CLASSES, columns: int = 5) -> plt.Figure:
-    """One precision-recall curve per class (difficult entries left out)."""
+    """One precision-recall curve per class (difficult entries left out), titled with the
+    class's AP (VOC07), and a dotted line at its prevalence: the precision of random scores."""
     y_true, y_score = np.asarray(y_true), np.asarray(y_score, dtype=float)
+    ap = average_precision(y_true, y_score)
     n_rows = int(np.ceil(len(classes) / columns))
     fig, axes = plt.subplots(n_rows, columns, figsize=(3.4 * columns, 2.9 * n_rows), squeeze=False,
                              sharex=True, sharey=True)
     for k, (ax, name) in enumerate(zip(axes.flat, classes)):
         precision, recall = precision_recall_curve(y_true[:, k], y_score[:, k])
         ax.plot(recall, precision)
-        ax.set_title(name, fontsize=12)
+        counted = y_true[:, k] != 0
+        ax.axhline((y_true[counted, k] == 1).mean(), color="grey", ls=":", lw=1)
+        ax.set_title(f"{name}: AP {ap[k]:.2f}", fontsize=11)
         ax.tick_params(labelsize=10)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.02)
@@ -180,7 +188,7 @@ def _cam_panel(ax, image: np.ndarray, cam: np.ndarray, caption: str) -> None:
     """``image`` (size, size, 3) in [0, 255] with ``cam`` (size, size) in [0, 1] over it."""
     ax.imshow(np.clip(image, 0, 255).astype("uint8"))
     ax.imshow(cam, cmap="jet", alpha=0.45, vmin=0, vmax=1)
-    ax.set_title(caption, fontsize=9)
+    ax.set_title(caption, fontsize=10)
     ax.axis("off")
 
 
@@ -190,12 +198,12 @@ def cam_overlays(image: np.ndarray, maps: dict[str, np.ndarray], captions: dict[
     ``image``: (size, size, 3) in [0, 255]; ``maps``: class name -> (size, size) in [0, 1]."""
     fig, axes = plt.subplots(1, 1 + len(maps), figsize=(3.4 * (1 + len(maps)), 3.8), squeeze=False)
     axes[0, 0].imshow(np.clip(image, 0, 255).astype("uint8"))
-    axes[0, 0].set_title("image", fontsize=9)
+    axes[0, 0].set_title("image", fontsize=10)
     axes[0, 0].axis("off")
     for ax, (name, cam) in zip(axes[0, 1:], maps.items()):
         _cam_panel(ax, image, cam, (captions or {}).get(name, name))
     if title:
-        fig.suptitle(title, fontsize=10)
+        fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -206,7 +214,7 @@ def cam_grid(images: np.ndarray, cams, captions, columns: int = 3) -> plt.Figure
     if not (len(images) == len(cams) == len(captions)):
         raise ValueError(f"{len(images)} images, {len(cams)} maps and {len(captions)} captions: one each per panel.")
     n_rows = max(1, int(np.ceil(len(images) / columns)))
-    fig, axes = plt.subplots(n_rows, columns, figsize=(3.6 * columns, 3.7 * n_rows), squeeze=False)
+    fig, axes = plt.subplots(n_rows, columns, figsize=(3.3 * columns, 3.6 * n_rows), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for ax, image, cam, caption in zip(axes.flat, images, cams, captions):

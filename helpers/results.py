@@ -1,64 +1,63 @@
-"""Results files: what each model notebook writes and the comparison reads.
+"""Results files: what each model notebook writes and later notebooks read.
 
-A model's folder ``results/<profile>/<model>/`` holds
+A model's folder ``<results>/<profile>/<model>/`` holds
 
 * ``scores.csv``: one row per image of the evaluate split, ``image_id`` then
   the 20 class scores in :data:`helpers.voc.CLASSES` order;
 * ``metrics.json``: quality on the evaluate split, measured costs and provenance
   (profile, splits, image counts, machine, versions, date).
+
+Beside the models, ``evaluate_labels.csv`` holds the evaluate split's labels, so
+that models can be compared image by image (paired) from the files alone.
+
+A run writes to :func:`helpers.config.default_results_dir` (git-ignored in a
+checkout). For a model that was not run here, :func:`with_reference` reads the
+series' reference results: those of its release run, committed under the
+checkout's ``results/``, or fetched from the repository at the notebooks' git ref
+(a Colab badge gives each notebook its own machine).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import urllib.error
+import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from helpers import environment, metrics
-from helpers.voc import CLASSES
+from helpers import config, environment, metrics
+from helpers.series import links
+from helpers.voc import CLASSES, label_matrix
 
-QUALITY_KEYS = ("map_voc07", "map_area", "ap_voc07", "tune_map_voc07", "chance_map_voc07", "macro_f1_at_0_5", "macro_f1_tuned", "micro_f1_tuned",
+MODEL_NAMES = {
+    "model1": "Model 1: 20 binary CNNs",
+    "model2": "Model 2: Model 1's first CNN frozen as the base + 20 heads (the original design)",
+    "model2_shared_base": "Model 2, variant: a base trained on all 20 classes, frozen + 20 heads",
+    "model3": "Model 3: one CNN, 20 sigmoids",
+    "model3_improved": "Model 3, improved from scratch",
+    "transfer": "Transfer learning: ImageNet MobileNetV2, top blocks fine-tuned, attention head",
+    "transfer_refit": "Transfer learning, refit on train + tune once the tune split chose everything",
+}
+FAITHFUL = ("model1", "model2", "model3")  # the original project's three designs, rebuilt
+FROM_SCRATCH = ("model1", "model2", "model2_shared_base", "model3", "model3_improved")  # compared in notebook 04
+MADE_BY = {"model1": "01_model1_independent_classifiers.ipynb", "model2": "02_model2_shared_features.ipynb",
+           "model2_shared_base": "02_model2_shared_features.ipynb", "model3": "03_model3_multi_output.ipynb",
+           "model3_improved": "03_model3_multi_output.ipynb", "transfer": "05_transfer_learning.ipynb",
+           "transfer_refit": "05_transfer_learning.ipynb"}
+"""The notebook that writes each model's results."""
+LABELS_FILE = "evaluate_labels.csv"
+
+QUALITY_KEYS = ("map_voc07", "map_voc07_ci95", "map_area", "ap_voc07", "tune_map_voc07", "chance_map_voc07", "macro_f1_at_0_5", "macro_f1_tuned", "micro_f1_tuned",
                 "hamming_loss_tuned", "exact_match_tuned", "mean_cosine_at_0_5", "per_label_accuracy_at_0_5",
                 "predict_nothing_accuracy", "classes_never_predicted_at_0_5", "classes_never_predicted_tuned",
                 "thresholds_tuned")
 COST_KEYS = ("train_seconds", "latency_ms_batch1", "latency_ms_batch1_spread", "latency_ms_batch64",
              "latency_ms_batch64_spread", "params", "size_bytes")
 PROVENANCE_KEYS = ("profile", "splits", "n_images", "machine", "versions", "date")
-
-
-def quality(y_eval, s_eval, y_tune, s_tune) -> dict:
-    """Every quality figure of a model: scores on the evaluate split, with
-    per-class thresholds tuned on the tune split. ``y_*`` hold 1 / 0 / -1.
-
-    ``tune_map_voc07`` is the mAP on the tune split (the figure to compare
-    variants on while the evaluate split stays untouched); ``chance_map_voc07``
-    the mAP of random scores on the evaluate split."""
-    y_eval, s_eval = np.asarray(y_eval), np.asarray(s_eval, dtype=float)
-    thresholds = metrics.tune_thresholds(y_tune, s_tune)
-    never = metrics.classes_never_predicted(s_eval, 0.5, CLASSES)
-    tuned_f1 = metrics.f1_scores(y_eval, s_eval, thresholds)
-    return {
-        "map_voc07": metrics.mean_average_precision(y_eval, s_eval, "voc07"),
-        "map_area": metrics.mean_average_precision(y_eval, s_eval, "area"),
-        "ap_voc07": dict(zip(CLASSES, metrics.average_precision(y_eval, s_eval, "voc07").round(6).tolist())),
-        "tune_map_voc07": metrics.mean_average_precision(y_tune, s_tune, "voc07"),
-        "chance_map_voc07": metrics.chance_map(y_eval, method="voc07"),
-        "macro_f1_at_0_5": metrics.f1_scores(y_eval, s_eval, 0.5)["macro"],
-        "macro_f1_tuned": tuned_f1["macro"],
-        "micro_f1_tuned": tuned_f1["micro"],
-        "hamming_loss_tuned": metrics.hamming_loss(y_eval, s_eval, thresholds),
-        "exact_match_tuned": metrics.exact_match(y_eval, s_eval, thresholds),
-        "mean_cosine_at_0_5": metrics.mean_cosine_similarity(y_eval, s_eval, 0.5),
-        "per_label_accuracy_at_0_5": metrics.per_label_accuracy(y_eval, s_eval, 0.5),
-        "predict_nothing_accuracy": metrics.predict_nothing_accuracy(y_eval),
-        "classes_never_predicted_at_0_5": never,
-        "classes_never_predicted_tuned": metrics.classes_never_predicted(s_eval, thresholds, CLASSES),
-        "thresholds_tuned": dict(zip(CLASSES, [float(t) for t in thresholds])),
-    }
 
 
 def provenance(profile: str, plan) -> dict:
@@ -124,14 +123,37 @@ def _plain(value):
     return value
 
 
+def short_name(model: str) -> str:
+    """``"Model 2, variant"`` for ``"model2_shared_base"``: the part of its full name before the colon."""
+    return MODEL_NAMES.get(model, model).split(":")[0]
+
+
+def write_labels(profile_dir: str | os.PathLike, frame: pd.DataFrame) -> Path:
+    """Write the labels (1 / 0 / -1) of a split frame to ``profile_dir/evaluate_labels.csv``."""
+    path = Path(profile_dir) / LABELS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    labels = label_matrix(frame)
+    labels.insert(0, "image_id", frame["image_id"].to_numpy())
+    labels.to_csv(path, index=False)
+    return path
+
+
+def load_labels(profile_dir: str | os.PathLike) -> tuple[np.ndarray, list[str]]:
+    """The evaluate split's labels (images, 20) and image ids, from :func:`write_labels`' file."""
+    frame = pd.read_csv(Path(profile_dir) / LABELS_FILE, dtype={"image_id": str})
+    return frame[list(CLASSES)].to_numpy(), frame["image_id"].tolist()
+
+
 def load_results(profile_dir: str | os.PathLike) -> dict[str, dict]:
-    """``metrics.json`` of every model under ``results/<profile>/``, by model name.
+    """``metrics.json`` of every model under ``<results>/<profile>/``, by model name,
+    each with ``results_folder`` (where its files are).
 
     Files written before ``classes_never_predicted_tuned`` existed get it
     computed from their own ``scores.csv`` and ``thresholds_tuned``.
     """
     profile_dir = Path(profile_dir)
-    found = {path.parent.name: json.loads(path.read_text()) for path in sorted(profile_dir.glob("*/metrics.json"))}
+    found = {path.parent.name: {**json.loads(path.read_text()), "results_folder": str(path.parent)}
+             for path in sorted(profile_dir.glob("*/metrics.json"))}
     if not found:
         raise FileNotFoundError(f"no results under {profile_dir}: run the model notebooks for this profile first.")
     for name, record in found.items():
@@ -145,3 +167,103 @@ def load_results(profile_dir: str | os.PathLike) -> dict[str, dict]:
 def load_scores(model_dir: str | os.PathLike) -> pd.DataFrame:
     """``scores.csv`` of one model, ``image_id`` kept as text."""
     return pd.read_csv(Path(model_dir) / "scores.csv", dtype={"image_id": str})
+
+
+# --- Reference results: a model that was not run here ---------------------------------------------------------
+
+SHARED_FILES = ("run_times.json", "ablation_model3.json", "imbalance_variants.json", LABELS_FILE)
+MODEL_FILES = ("metrics.json", "scores.csv")
+
+
+def reference_files(models=tuple(MODEL_NAMES)) -> list[str]:
+    """Paths, relative to ``results/<profile>/``, that a notebook may read from the reference results."""
+    return list(SHARED_FILES) + [f"{model}/{name}" for model in models for name in MODEL_FILES]
+
+
+def fetch_reference(profile: str, dest: str | os.PathLike, base_url: str | None = None,
+                    timeout: float = 30) -> list[str]:
+    """Copy the committed ``results/<profile>/`` files at the notebooks' git ref into
+    ``dest``; return the paths fetched. Files the repository does not have are
+    skipped; no connection at all raises ``ConnectionError`` with a way out."""
+    base_url = base_url or links.raw_url(f"results/{profile}")
+    if os.environ.get("VOC_NO_FETCH"):
+        raise ConnectionError(f"fetching from {base_url} is switched off (VOC_NO_FETCH is set, as in the tests)")
+    dest = Path(dest)
+    fetched = []
+    for relative in reference_files():
+        url = f"{base_url}/{relative}"
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                content = response.read()
+        except urllib.error.HTTPError:  # not committed (e.g. a model this ref has no results for)
+            continue
+        except (urllib.error.URLError, OSError) as error:
+            if isinstance(getattr(error, "reason", None), FileNotFoundError):  # a file:// base without it
+                continue
+            raise ConnectionError(
+                f"Could not reach {base_url} ({error}). Run the notebooks before this one in this profile, "
+                "here, or put their results folder in place (VOC_RESULTS_DIR).") from error
+        target = dest / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        fetched.append(relative)
+    return fetched
+
+
+def reference_folder(results_dir: str | os.PathLike, profile: str, base_url: str | None = None) -> tuple[Path, str]:
+    """Where the reference results of ``profile`` are, and how to name them: the
+    checkout's ``results/<profile>/`` when there is a checkout, else a copy fetched
+    once from the repository into ``results_dir/reference/<ref>/<profile>/`` (from
+    ``VOC_REFERENCE_URL``, a copy of the repository's ``results/``, when that is set).
+    Raises ``ConnectionError`` (offline) with a way out."""
+    checkout = config.reference_results_dir()
+    if checkout is not None and base_url is None:
+        return checkout / profile, f"results/{profile} of this checkout"
+    if base_url is None and os.environ.get("VOC_REFERENCE_URL"):  # a mirror of the repository's results/ (CI's)
+        base_url = f"{os.environ['VOC_REFERENCE_URL'].rstrip('/')}/{profile}"
+    copy = Path(results_dir) / "reference" / links.GIT_REF / profile
+    if not any(copy.glob("*/metrics.json")):
+        fetch_reference(profile, copy, base_url)
+    return copy, f"results/{profile} of the repository at {links.GIT_REF!r}"
+
+
+def with_reference(results_dir: str | os.PathLike, profile: str, models, base_url: str | None = None,
+                   ) -> dict[str, dict]:
+    """The results of ``models``: those written under ``results_dir/<profile>/`` by
+    this machine's runs, and, for each one missing, the series' reference results
+    (:func:`reference_folder`), with one printed line naming each model taken from
+    there and where its figures come from. A model in neither is left out (said)."""
+    local = Path(results_dir) / profile
+    records = {}
+    if any(local.glob("*/metrics.json")):
+        records = {name: record for name, record in load_results(local).items() if name in models}
+    missing = [model for model in models if model not in records]
+    if not missing:
+        return records
+    try:
+        folder, where = reference_folder(results_dir, profile, base_url)
+        if folder.resolve() == local.resolve():
+            raise FileNotFoundError(f"this run writes the reference results itself ({where})")
+        found = {name: record for name, record in load_results(folder).items() if name in missing}
+    except (ConnectionError, FileNotFoundError) as error:
+        print(f"Not run here, and no reference results to read ({error}): {', '.join(missing)}.")
+        return records
+    for name, record in found.items():
+        print(f"- {name} was not run here: its figures are the series' reference run's ({where}, "
+              f"{record.get('date', '?')[:10]}, {record.get('machine', 'machine not recorded')}).")
+    absent = [name for name in missing if name not in found]
+    if absent:
+        print(f"Neither run here nor in the reference results: {', '.join(absent)}.")
+    return {**records, **found}
+
+
+def reference_record(results_dir: str | os.PathLike, profile: str, name: str,
+                     base_url: str | None = None) -> tuple[dict | None, str]:
+    """One JSON file of the series' reference results (``ablation_model3.json`` of the
+    full profile, say) and a few words on where it comes from; ``None`` and the
+    reason when it cannot be read (offline, or never written)."""
+    try:
+        folder, where = reference_folder(results_dir, profile, base_url)
+        return json.loads((folder / name).read_text()), f"{name} in {where}"
+    except (ConnectionError, FileNotFoundError) as error:
+        return None, f"no {name} to read ({error})"

@@ -22,6 +22,7 @@ import defusedxml.ElementTree as SafeElementTree
 import pandas as pd
 from PIL import Image
 
+from helpers.splits import stratified_halves
 from helpers.voc import CLASSES, label_matrix, load_split, resolve_voc_root
 
 HALVINGS = {"train": 3, "val": 2}
@@ -37,9 +38,7 @@ _MARKER = ".small_voc.json"
 
 def shrink(frame: pd.DataFrame, halvings: int, seed: int = SEED) -> pd.DataFrame:
     """Keep one stratified half of ``frame``, ``halvings`` times over
-    (:func:`helpers.config.stratified_halves`), in the official order."""
-    from helpers.config import stratified_halves
-
+    (:func:`helpers.splits.stratified_halves`), in the official order."""
     for _ in range(halvings):
         frame, _ = stratified_halves(frame, seed)
     return frame

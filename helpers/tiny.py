@@ -1,7 +1,7 @@
 """A small synthetic dataset in the exact VOC 2007 layout, for offline runs.
 
 Each class is drawn as its own shape and colour (5 shapes, 20 hues) on a
-noisy grey background, 1 to 3 classes per image,
+noisy grey background, 1 to 3 classes per image, in images of about 70 x 65 px,
 with class frequencies that follow the real VOC 2007 counts (many people,
 few sheep) and some small, faint objects marked "difficult". A small CNN
 learns it in a few epochs, so every notebook can run end to end in seconds.
@@ -38,9 +38,14 @@ CLASS_LOOKS = {name: (SHAPES[k % len(SHAPES)], _class_colour(k)) for k, name in 
 VOC07_TRAINVAL_COUNTS = (238, 243, 330, 181, 244, 186, 713, 337, 445, 141,
                          200, 421, 287, 245, 2008, 245, 96, 229, 261, 256)
 
-DEFAULT_SPLIT_SIZES = {"train": 240, "val": 120, "test": 120}
+DEFAULT_SPLIT_SIZES = {"train": 400, "val": 200, "test": 200}
 MIN_POSITIVES_PER_SPLIT = 3
 DIFFICULT_RATE = 0.08
+# Small images with large objects: at the tiny profile's 32 to 64 px inputs each object keeps its shape and colour,
+# so a model trained for a few seconds learns them (the tests check that it does).
+WIDTHS, HEIGHTS = (64, 81), (56, 73)  # image sizes, pixels (low inclusive, high exclusive)
+OBJECT_SIZES, DIFFICULT_SIZES = (24, 37), (10, 14)  # an object's side, pixels
+NOISE = 12  # standard deviation of the background's grey noise
 _MARKER = ".tiny-voc-complete"
 
 
@@ -64,7 +69,7 @@ def _draw_shape(draw: ImageDraw.ImageDraw, shape: str, box: tuple[int, int, int,
 
 def _background(rng: np.random.Generator, width: int, height: int) -> Image.Image:
     grey = rng.uniform(60, 190)
-    pixels = grey + rng.normal(0, 28, size=(height, width, 1)) + rng.normal(0, 8, size=(height, width, 3))
+    pixels = grey + rng.normal(0, NOISE, size=(height, width, 1)) + rng.normal(0, 8, size=(height, width, 3))
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
 
 
@@ -79,14 +84,14 @@ def _sample_classes(rng: np.random.Generator, weights: np.ndarray, forced: int |
 
 
 def _make_image(rng: np.random.Generator, class_ids: list[int]):
-    width, height = int(rng.integers(120, 181)), int(rng.integers(100, 151))
+    width, height = int(rng.integers(*WIDTHS)), int(rng.integers(*HEIGHTS))
     image = _background(rng, width, height)
     draw = ImageDraw.Draw(image)
     objects = []
     for k in class_ids:
         for _ in range(1 if rng.random() < 0.85 else 2):
             difficult = bool(rng.random() < DIFFICULT_RATE)
-            size = int(rng.integers(12, 18)) if difficult else int(rng.integers(28, 52))
+            size = int(rng.integers(*DIFFICULT_SIZES)) if difficult else int(rng.integers(*OBJECT_SIZES))
             x0 = int(rng.integers(0, width - size))
             y0 = int(rng.integers(0, height - size))
             shape, colour = CLASS_LOOKS[CLASSES[k]]
@@ -149,7 +154,7 @@ def make_tiny_voc(dest: str | os.PathLike, seed: int = 0,
                              f"images so that every class has positives; got {n}.")
     dest = Path(dest)
     root = dest / "VOCdevkit" / "VOC2007"
-    settings = {"seed": seed, "split_sizes": sizes, "version": 2}
+    settings = {"seed": seed, "split_sizes": sizes, "version": 3}
     marker = root / _MARKER
     if marker.exists() and json.loads(marker.read_text()) == settings:
         return root

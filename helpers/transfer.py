@@ -10,7 +10,8 @@
 * :func:`cached_predictions` computes a model's outputs for a split once
   (plain or mirrored images) and keeps them on disk between runs;
 * :class:`EitherOrientation` feeds cached activations of both orientations
-  to ``fit``, one at random per image and epoch.
+  to ``fit``, one at random per image and epoch;
+* :func:`attention_head` is class-specific residual attention on a feature map.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ import keras
 import numpy as np
 import pandas as pd
 import tensorflow as tf
+from keras import layers, ops
 
-from helpers import config, costs, data
+from helpers import config, data, evaluation
+from helpers.voc import CLASSES, label_matrix
 
 # Where stage 2 of notebook 05 cuts each backbone: the layers after this one are fine-tuned. Each is the end of a
 # block, so no residual connection crosses the cut (checked by the tests).
@@ -97,7 +100,7 @@ def load_backbone(name: str, image_size: int, weights: str | os.PathLike | None 
     applications_module(name)  # a clear error for an unknown name
     shape = (image_size, image_size, 3)
     if weights is None:
-        return constructor(include_top=False, weights=None, input_shape=shape), "random initialisation (asked for)"
+        return _random_backbone(constructor, shape), "random initialisation (asked for)"
     if weights != "imagenet":
         path = Path(weights).expanduser()
         if not path.is_file():
@@ -111,7 +114,23 @@ def load_backbone(name: str, image_size: int, weights: str | os.PathLike | None 
             raise
         print(f"Could not download the ImageNet weights of {name} (offline?): {str(error)[:160]}\n"
               + OFFLINE_HINT.format(name=name) + "\nGoing on with RANDOM weights: expect a far lower mAP.")
-        return constructor(include_top=False, weights=None, input_shape=shape), "random initialisation (download failed)"
+        return _random_backbone(constructor, shape), "random initialisation (download failed)"
+
+
+def _random_backbone(constructor, shape) -> keras.Model:
+    """A randomly initialised network whose output is rescaled to unit spread.
+
+    An untrained MobileNetV2 shrinks its activations block after block (its batch
+    normalisation has no statistics yet): its features come out around 1e-12, too
+    small for a head to learn from in a few epochs. One pass over noise images
+    measures that scale, and a ``Rescaling`` layer undoes it."""
+    backbone = constructor(include_top=False, weights=None, input_shape=shape)
+    noise = np.random.default_rng(0).uniform(-1, 1, (8, *shape)).astype("float32")
+    spread = float(np.std(backbone.predict(noise, verbose=0)))
+    if not spread > 0:
+        return backbone
+    output = keras.layers.Rescaling(1 / spread, name="unit_spread")(backbone.output)
+    return keras.Model(backbone.inputs, output, name=backbone.name)
 
 
 def split_backbone(backbone: keras.Model, after: str) -> tuple[keras.Model, keras.Model]:
@@ -127,8 +146,8 @@ def split_backbone(backbone: keras.Model, after: str) -> tuple[keras.Model, kera
     bottom = keras.Model(backbone.inputs, cut.output, name=f"{backbone.name}_bottom")
     start = keras.Input(cut.output.shape[1:], name=f"{after}_activations")
     produced = {id(cut.output): start}
-    layers = backbone.layers
-    for layer in layers[layers.index(cut) + 1:]:
+    in_order = backbone.layers
+    for layer in in_order[in_order.index(cut) + 1:]:
         inputs = layer.input if isinstance(layer.input, (list, tuple)) else [layer.input]
         missing = [t for t in inputs if id(t) not in produced]
         if missing:
@@ -148,27 +167,36 @@ def image_batches(frame: pd.DataFrame, image_size: int, batch_size: int, flipped
     return batches.map(lambda x, y: (tf.image.flip_left_right(x), y)) if flipped else batches
 
 
+def _storable(values: np.ndarray, dtype: str) -> str:
+    """``dtype``, unless it is float16 and the values are too small for it (an untrained
+    network's activations can be 1e-10, which float16 rounds to 0): then float32."""
+    if dtype == "float16" and values.size and np.percentile(np.abs(values), 99) < 1e-2:
+        return "float32"
+    return dtype
+
+
 def cached_predictions(model: keras.Model, frame: pd.DataFrame, image_size: int, paths: list[str | os.PathLike],
                        flipped: bool = False, batch_size: int = 32, dtype: str = "float16") -> list[np.ndarray]:
     """``model``'s outputs (one path per output, ``.npy``) for every image of
     ``frame``: read from ``paths`` when they all exist, else computed, printed
     with the time taken, and saved as ``dtype`` (float16 halves disk and
-    memory; its rounding is far below what training notices). Delete the
+    memory; its rounding is far below what training notices; values too small
+    for float16 are kept in float32). Delete the
     files to recompute, e.g. after changing the weights."""
     paths = [Path(p) for p in paths]
     if all(p.exists() for p in paths):
         arrays = [np.load(p) for p in paths]
         if all(len(a) == len(frame) for a in arrays):
-            print(f"  read {', '.join(config.shown_path(p) for p in paths)}")
+            print(f" read from the cache ({', '.join(p.name for p in paths)})")
             return arrays
-    with costs.Stopwatch() as watch:
+    with evaluation.Stopwatch() as watch:
         outputs = model.predict(image_batches(frame, image_size, batch_size, flipped), verbose=0)
     outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
-    arrays = [np.asarray(o).astype(dtype) for o in outputs]
+    arrays = [np.asarray(o).astype(_storable(np.asarray(o), dtype)) for o in outputs]
     for path, array in zip(paths, arrays):
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, array)
-    print(f"  computed {len(frame):,} images{' (mirrored)' if flipped else ''} in {watch.seconds:.0f} s "
+    print(f" computed {len(frame):,} images{' (mirrored)' if flipped else ''} in {watch.seconds:.0f} s "
           f"({len(frame) / max(watch.seconds, 1e-9):.0f} images/s)")
     return arrays
 
@@ -218,21 +246,83 @@ def cache_name(backbone: str, image_size: int, tag: str, role: str, mirrored: bo
 
 
 def pooled_features(backbone_name: str, image_size: int, weights, plan, cache_dir: str | os.PathLike,
-                    seed: int = 0, batch_size: int = 32) -> tuple[dict, str]:
+                    seed: int = 0, batch_size: int = 32, orientations=(False, True)) -> tuple[dict, str]:
     """The backbone's globally pooled features of every image of ``plan``, as is
-    and mirrored: ``{(role, mirrored): (n, channels) float16}``, and the
-    sentence on its weights. Read from ``cache_dir`` when there (the files that
-    notebook 05 writes), else computed and saved."""
+    and mirrored (``orientations``: which of the two), ``{(role, mirrored): (n,
+    channels) float16}``, and the sentence on its weights. Read from ``cache_dir``
+    when there (the files that notebooks 00 and 05 write), else computed and saved."""
     backbone, used = load_backbone(backbone_name, image_size, weights)
     image = keras.Input((image_size, image_size, 3))
     extractor = keras.Model(image, keras.layers.GlobalAveragePooling2D()(backbone(Preprocess(backbone_name)(image))))
     tag = weights_tag(used, weights, seed)
     features = {}
     for role, frame in plan.frames.items():
-        for mirrored in (False, True):
+        for mirrored in orientations:
             name = cache_name(backbone_name, image_size, tag, role, mirrored)
-            print(f"{role}, {'mirrored' if mirrored else 'as is'}, {image_size} px:")
+            print(f"{role}, {'mirrored' if mirrored else 'as is'}, {image_size} px:", end="")
             features[role, mirrored] = cached_predictions(extractor, frame, image_size,
                                                           [Path(cache_dir) / f"{name}_pooled.npy"],
                                                           flipped=mirrored, batch_size=batch_size)[0]
     return features, used
+
+
+def attention_head(feature_shape, n_classes: int, *, lam: float = 0.1, temperature: float | None = 1.0,
+                   dropout: float = 0.0, name: str = "attention_head") -> keras.Model:
+    """Class-specific residual attention (CSRA; Zhu and Wu, ICCV 2021) on a feature map.
+
+    A 1x1 convolution (``class_maps``) turns the map ``(h, w, channels)`` into one score
+    map per class: a logit at every position. Each class's logit is the **average** of
+    its map plus ``lam`` times an **attention pooling** of it: a softmax over the
+    positions, at ``temperature``, weighs each position's score, so a class found in one
+    corner is not averaged away (``temperature=None``: the maximum). With ``lam=0`` the
+    head is global average pooling and one linear layer. ``dropout`` on the map is off
+    by default: on a CPU it doubles a head's training time. Output: logits
+    ``(batch, n_classes)``; a sigmoid turns them into scores.
+    """
+    features = keras.Input(tuple(feature_shape), name="feature_map")
+    x = layers.Dropout(dropout)(features) if dropout else features
+    maps = layers.Conv2D(n_classes, 1, name="class_maps", dtype="float32")(x)  # (batch, h, w, classes)
+    flat = layers.Reshape((-1, n_classes))(maps)  # (batch, positions, classes)
+    average = ops.mean(flat, axis=1)
+    if temperature is None:
+        attention = ops.max(flat, axis=1)
+    else:
+        attention = ops.sum(ops.softmax(temperature * flat, axis=1) * flat, axis=1)
+    return keras.Model(features, average + lam * attention, name=name)
+
+
+def frozen_attention_model(backbone_name: str, image_size: int, weights, plan, cut_after: str, *,
+                           seed: int = 0, batch_size: int = 32, max_epochs: int = 100, patience: int = 3,
+                           learning_rate: float = 1e-3, lam: float = 0.1, temperature: float | None = 1.0):
+    """A model shaped like notebook 05's, made without it: the attention head trained on the
+    backbone's frozen feature maps of the fit split (images as they are, no fine-tuning, the
+    series' stopping rule on the tune split), thresholds tuned on the tune split. For notebook
+    07 opened alone. Returns the labelled model and its scores of the evaluate split."""
+    from helpers import deploy, metrics, training  # deploy imports this module
+
+    keras.utils.set_random_seed(seed)
+    backbone, used = load_backbone(backbone_name, image_size, weights)
+    bottom, top = split_backbone(backbone, cut_after)
+    image = keras.Input((image_size, image_size, 3), name="image")
+    frozen = keras.Model(image, top(bottom(Preprocess(backbone_name)(image))))
+    maps = {role: frozen.predict(image_batches(frame, image_size, batch_size), verbose=0)
+            for role, frame in plan.frames.items()}
+    logits = attention_head(maps["fit"].shape[1:], len(CLASSES), lam=lam, temperature=temperature)
+    head_input = keras.Input(maps["fit"].shape[1:])
+    head = keras.Model(head_input, layers.Activation("sigmoid", dtype="float32")(logits(head_input)), name="head")
+    head.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=training.ElementwiseBinaryCrossentropy(),
+                 weighted_metrics=[training.ranking_metric(len(CLASSES))], jit_compile=False)
+    (y_fit, mask_fit), tune = data.targets_and_masks(plan.frames["fit"]), data.targets_and_masks(plan.frames["tune"])
+    head.fit(maps["fit"], y_fit, sample_weight=mask_fit, batch_size=batch_size, epochs=max_epochs, verbose=0,
+             validation_data=(maps["tune"], *tune),
+             callbacks=[keras.callbacks.EarlyStopping("val_auc_pr", mode="max", patience=patience,
+                                                      restore_best_weights=True)])
+    cut = keras.Input(tuple(bottom.output.shape[1:]))
+    fine = keras.Model(cut, head(top(cut)), name="fine_tuned")
+    one_pass = keras.Model(image, fine(bottom(Preprocess(backbone_name)(image))), name="one_pass")
+    thresholds = metrics.tune_thresholds(label_matrix(plan.frames["tune"]).to_numpy(),
+                                         head.predict(maps["tune"], verbose=0))
+    outer = keras.Input((image_size, image_size, 3), name="image")  # one_pass nested as a part, as in notebook 05's file
+    labelled = deploy.labelled_model(keras.Model(outer, one_pass(outer)), CLASSES, thresholds,
+                                     name=f"frozen_{backbone_name.lower()}")
+    return labelled, head.predict(maps["evaluate"], verbose=0), used

@@ -81,3 +81,24 @@ def test_a_saved_model_with_compiled_parts_loads_in_a_fresh_process_with_only_de
             "print(m.predict(np.zeros((1, 8, 8, 3)), verbose=0).shape)" % (tmp_path / "m.keras"))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("(1, 20)")
+
+
+def test_a_mirror_averaged_file_scores_in_a_fresh_process_what_its_thresholds_were_tuned_on(tmp_path):
+    """Notebook 05 saves a model that averages each image with its mirror image, as its thresholds were tuned."""
+    from helpers import evaluation
+
+    keras.utils.set_random_seed(0)
+    image = keras.Input((8, 8, 3))
+    flat = keras.layers.Flatten()(keras.layers.Rescaling(1 / 255)(image))  # sees left from right, unlike pooling
+    one_pass = keras.Model(image, keras.layers.Dense(len(CLASSES), activation="sigmoid")(flat), name="one_pass")
+    averaged = keras.Model(image, (one_pass(image) + one_pass(keras.ops.flip(image, axis=2))) / 2)
+    model = deploy.labelled_model(averaged, CLASSES, np.full(len(CLASSES), 0.5))
+    model.save(tmp_path / "m.keras")
+    images = np.random.default_rng(0).uniform(0, 255, (3, 8, 8, 3)).astype("float32")
+    np.save(tmp_path / "images.npy", images)
+    expected = (np.asarray(one_pass(images)) + np.asarray(one_pass(images[:, :, ::-1]))) / 2
+    code = ("import json, sys, numpy as np; from helpers import deploy; "
+            "m = deploy.load_model(sys.argv[1]); print(json.dumps(m.predict(np.load(sys.argv[2]), verbose=0).tolist()))")
+    scores = np.array(evaluation.in_fresh_process(code, str(tmp_path / "m.keras"), str(tmp_path / "images.npy")))
+    assert np.allclose(scores, expected, atol=1e-6)
+    assert not np.allclose(scores, np.asarray(one_pass(images)), atol=1e-3)  # not the one-pass scores

@@ -4,7 +4,9 @@ import json
 
 import pytest
 
-from helpers import costs, devices
+import tensorflow as tf
+
+from helpers import environment, evaluation
 
 # Logical devices must be set before TensorFlow starts, hence a fresh interpreter.
 TRAIN_ON_TWO_CPUS = """
@@ -15,12 +17,12 @@ tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfigur
 
 import keras
 import numpy as np
-from helpers import data, devices, metrics, voc
+from helpers import data, environment, metrics, voc
 from tests.test_learning import small_cnn
 
-strategy = devices.use_all_devices(["/cpu:0", "/cpu:1"], verbose=False)
+strategy = environment.use_all_devices(["/cpu:0", "/cpu:1"], verbose=False)
 keras.utils.set_random_seed(0)
-batch = devices.global_batch_size(16)
+batch = environment.global_batch_size(16)
 fit = data.make_dataset(voc.load_split(sys.argv[1], "train"), 64, batch, shuffle=True, with_masks=False)
 val_frame = voc.load_split(sys.argv[1], "val")
 model = small_cnn()  # built under the strategy use_all_devices made the default
@@ -41,7 +43,7 @@ print(json.dumps({
 
 
 def test_a_tiny_model_learns_under_mirrored_strategy_on_two_logical_cpus(tiny_root):
-    run = costs.in_fresh_process(TRAIN_ON_TWO_CPUS, str(tiny_root))
+    run = evaluation.in_fresh_process(TRAIN_ON_TWO_CPUS, str(tiny_root))
     assert run["replicas"] == 2 and run["batch"] == 32
     assert run["strategy"] == "MirroredStrategy" and run["variable"] == "MirroredVariable"
     assert run["last_loss"] < run["first_loss"]
@@ -49,29 +51,29 @@ def test_a_tiny_model_learns_under_mirrored_strategy_on_two_logical_cpus(tiny_ro
 
 
 def test_one_device_keeps_the_default_strategy_and_the_batch_size():
-    strategy = devices.choose_strategy()
+    strategy = environment.choose_strategy()
     assert strategy.num_replicas_in_sync == 1
-    assert devices.global_batch_size(32, strategy) == 32
-    assert "batch sizes as set" in devices.describe(strategy)
+    assert environment.global_batch_size(32, strategy) == 32
+    assert "batch sizes as set" in environment.describe(strategy)
 
 
 def test_no_tpu_is_seen_without_its_signs(monkeypatch):
     for name in ("COLAB_TPU_ADDR", "TPU_NAME"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(devices.tf.config, "list_physical_devices", lambda kind=None: [])
-    monkeypatch.setattr(devices.Path, "glob", lambda self, pattern: iter(()))
-    assert not devices.tpu_attached()
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [])
+    monkeypatch.setattr(environment.Path, "glob", lambda self, pattern: iter(()))
+    assert not environment.tpu_attached()
     monkeypatch.setenv("COLAB_TPU_ADDR", "10.0.0.2:8470")
-    assert devices.tpu_attached()
+    assert environment.tpu_attached()
 
 
 def test_a_tpu_that_does_not_answer_falls_back_with_a_message(monkeypatch, capsys):
-    monkeypatch.setattr(devices, "tpu_attached", lambda: True)
+    monkeypatch.setattr(environment, "tpu_attached", lambda: True)
 
     def refuse():
         raise ValueError("no TPU found")
 
-    monkeypatch.setattr(devices, "connect_tpu", refuse)
-    strategy = devices.choose_strategy()
+    monkeypatch.setattr(environment, "connect_tpu", refuse)
+    strategy = environment.choose_strategy()
     assert strategy.num_replicas_in_sync == 1
     assert "did not answer (no TPU found)" in capsys.readouterr().out

@@ -273,3 +273,20 @@ def test_bad_bootstrap_input_gets_a_clear_error_and_missing_positives_a_document
     with pytest.warns(UserWarning, match="left out of those resamples' means"):
         interval = metrics.bootstrap_map(rare, s, draws=200)
     assert np.isfinite([interval.low, interval.high]).all()
+
+
+def test_false_positive_company_counts_shares_and_lift_by_hand():
+    #            A   B   C
+    y = np.array([[-1, 1, -1],   # A said wrongly, B present
+                  [-1, 1, -1],   # A said wrongly, B present
+                  [-1, -1, 1],   # A said wrongly, C present
+                  [1, -1, -1],
+                  [-1, 1, -1]])
+    said = np.array([[1, 1, 0], [1, 1, 0], [1, 0, 1], [1, 0, 0], [0, 1, 0]])
+    rows = metrics.false_positive_company(y, said, ["A", "B", "C"], min_count=1)
+    b = next(r for r in rows if r["said wrongly"] == "A" and r["present"] == "B")
+    assert (b["images"], b["share of its false positives"], b["base rate"]) == (2, pytest.approx(2 / 3), 0.6)
+    assert b["lift"] == pytest.approx((2 / 3) / 0.6)
+    c = next(r for r in rows if r["present"] == "C")
+    assert c["lift"] == pytest.approx((1 / 3) / 0.2) and rows[0] is c  # highest lift first
+    assert metrics.false_positive_company(y, said, ["A", "B", "C"], min_count=2) == [b]

@@ -65,3 +65,4 @@ def test_no_notebook_writes_its_own_copy_of_a_network_of_helpers_models():
             source = "".join(cell["source"])
             for name in ("original_cnn", "improved_cnn", "frozen_base"):
                 assert f"def {name}(" not in source, f"{notebook.name} defines {name} again: use helpers.models"
+

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import links
+from helpers.series import links
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,14 +70,14 @@ def test_committed_notebooks_show_no_machine_paths_and_no_unfilled_figures(noteb
 
 def test_releasing_a_tag_rewrites_every_badge_and_install_line(tmp_path, monkeypatch):
     monkeypatch.setattr(links, "GIT_REF", links.GIT_REF)  # restored after the test
-    (tmp_path / "helpers").mkdir()
-    (tmp_path / "helpers" / "links.py").write_text((ROOT / "helpers" / "links.py").read_text())
+    (tmp_path / "helpers" / "series").mkdir(parents=True)
+    (tmp_path / "helpers" / "series" / "links.py").write_text((ROOT / "helpers" / "series" / "links.py").read_text())
     (tmp_path / "README.md").write_text((ROOT / "README.md").read_text())
     (tmp_path / "notebooks").mkdir()
     for notebook in (ROOT / "notebooks").glob("*.ipynb"):
         (tmp_path / "notebooks" / notebook.name).write_text(notebook.read_text())
     assert links.main(["--root", str(tmp_path), "--release", "v9.9"]) == 0
-    assert 'GIT_REF = "v9.9"' in (tmp_path / "helpers" / "links.py").read_text()
+    assert 'GIT_REF = "v9.9"' in (tmp_path / "helpers" / "series" / "links.py").read_text()
     for notebook in sorted((tmp_path / "notebooks").glob("*.ipynb")):
         text = notebook.read_text()
         path = f"notebooks/{notebook.name}"

@@ -1,4 +1,4 @@
-"""Reading the results committed at the notebook's ref when none are local (a Colab badge)."""
+"""Reading the series' reference results for a model that was not run here (a Colab badge, say)."""
 
 import functools
 import http.server
@@ -7,7 +7,8 @@ import threading
 
 import pytest
 
-from helpers import committed, links
+from helpers import config, results
+from helpers.series import links
 
 
 @pytest.fixture(autouse=True)
@@ -19,17 +20,22 @@ def fetching_allowed(monkeypatch):
 def test_fetching_can_be_switched_off(tmp_path, monkeypatch):
     monkeypatch.setenv("VOC_NO_FETCH", "1")
     with pytest.raises(ConnectionError, match="switched off"):
-        committed.fetch_committed("full", tmp_path, "http://127.0.0.1:9/results/full")
+        results.fetch_reference("full", tmp_path, "http://127.0.0.1:9/results/full")
+
+
+def _model(folder, name, map_voc07):
+    (folder / name).mkdir(parents=True)
+    (folder / name / "metrics.json").write_text(json.dumps(
+        {"map_voc07": map_voc07, "classes_never_predicted_tuned": [], "date": "2026-11-25T00:00:00",
+         "machine": "x86_64, 2 cores"}))
+    (folder / name / "scores.csv").write_text("image_id,aeroplane\n000001,0.5\n")
 
 
 @pytest.fixture
 def repository(tmp_path):
-    """A web server holding results/<profile>/ for 'full' only, with one model and run_times.json."""
+    """A web server holding results/<profile>/ for 'full' only, with model3 and run_times.json."""
     served = tmp_path / "served"
-    (served / "results" / "full" / "model3").mkdir(parents=True)
-    (served / "results" / "full" / "model3" / "metrics.json").write_text(
-        json.dumps({"map_voc07": 0.25, "classes_never_predicted_tuned": []}))
-    (served / "results" / "full" / "model3" / "scores.csv").write_text("image_id,aeroplane\n000001,0.5\n")
+    _model(served / "results" / "full", "model3", 0.25)
     (served / "results" / "full" / "run_times.json").write_text("{}")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
     handler.log_message = lambda *args: None
@@ -39,45 +45,47 @@ def repository(tmp_path):
     server.shutdown()
 
 
-def test_local_results_are_used_when_present(tmp_path, repository):
-    (tmp_path / "full" / "model1").mkdir(parents=True)
-    (tmp_path / "full" / "model1" / "metrics.json").write_text("{}")
-    assert committed.local_or_committed(tmp_path, "full", f"{repository}/full") == tmp_path / "full"
-    assert not (tmp_path / "committed").exists()
+def test_models_run_here_are_read_here_and_nothing_is_fetched(tmp_path, repository, capsys):
+    _model(tmp_path / "full", "model3", 0.3)
+    records = results.with_reference(tmp_path, "full", ("model3",), f"{repository}/full")
+    assert records["model3"]["map_voc07"] == 0.3
+    assert records["model3"]["results_folder"] == str(tmp_path / "full" / "model3")
+    assert not (tmp_path / "reference").exists() and capsys.readouterr().out == ""
 
 
-def test_missing_local_results_are_fetched_from_the_ref_and_said(tmp_path, repository, capsys):
-    folder = committed.local_or_committed(tmp_path / "results", "full", f"{repository}/full")
-    assert folder == tmp_path / "results" / "committed" / links.GIT_REF / "full"
-    assert json.loads((folder / "model3" / "metrics.json").read_text())["map_voc07"] == 0.25
-    assert (folder / "model3" / "scores.csv").exists() and (folder / "run_times.json").exists()
-    assert not (folder / "model1").exists()  # not committed: skipped
+def test_a_model_not_run_here_comes_from_the_reference_and_is_named(tmp_path, repository, capsys):
+    _model(tmp_path / "results" / "full", "transfer", 0.8)
+    records = results.with_reference(tmp_path / "results", "full", ("transfer", "model3", "model1"),
+                                     f"{repository}/full")
+    assert records["transfer"]["map_voc07"] == 0.8 and records["model3"]["map_voc07"] == 0.25
+    copy = tmp_path / "results" / "reference" / links.GIT_REF / "full"
+    assert records["model3"]["results_folder"] == str(copy / "model3")
+    assert (copy / "model3" / "scores.csv").exists() and (copy / "run_times.json").exists()
     out = capsys.readouterr().out
-    assert "reading the results committed to the repository at" in out and "model3" in out
+    assert "- model3 was not run here: its figures are the series' reference run's" in out
+    assert "2026-11-25" in out and "Neither run here nor in the reference results: model1." in out
 
 
-def test_a_profile_with_nothing_committed_keeps_the_local_folder(tmp_path, repository, capsys):
-    assert committed.local_or_committed(tmp_path, "tiny", f"{repository}/tiny") == tmp_path / "tiny"
-    assert "has none committed" in capsys.readouterr().out
+def test_in_a_checkout_the_reference_is_the_committed_results_folder(tmp_path, monkeypatch, capsys):
+    checkout = tmp_path / "checkout"
+    for folder in ("helpers", "notebooks"):
+        (checkout / folder).mkdir(parents=True)
+    _model(checkout / "results" / "tiny", "model3", 0.2)
+    monkeypatch.chdir(checkout / "notebooks")
+    monkeypatch.delenv("VOC_RESULTS_DIR", raising=False)
+    assert config.default_results_dir() == checkout / "runs" / "results"
+    records = results.with_reference(config.default_results_dir(), "tiny", ("model3",))
+    assert records["model3"]["map_voc07"] == 0.2
+    assert "results/tiny of this checkout" in capsys.readouterr().out
 
 
-def test_offline_gives_a_way_out_and_the_local_folder(tmp_path, capsys):
+def test_offline_gives_a_way_out_and_what_there_is(tmp_path, capsys):
     with pytest.raises(ConnectionError, match="Run the notebooks before this one"):
-        committed.fetch_committed("full", tmp_path, "http://127.0.0.1:9/results/full", timeout=5)
-    assert committed.local_or_committed(tmp_path, "full", "http://127.0.0.1:9/results/full") == tmp_path / "full"
-    assert "could not be fetched" in capsys.readouterr().out
+        results.fetch_reference("full", tmp_path, "http://127.0.0.1:9/results/full", timeout=5)
+    assert results.with_reference(tmp_path, "full", ("model3",), "http://127.0.0.1:9/results/full") == {}
+    assert "no reference results to read" in capsys.readouterr().out
 
 
 def test_the_default_address_is_the_raw_file_at_the_notebooks_ref():
     assert links.raw_url("results/full/run_times.json") == (
         f"https://raw.githubusercontent.com/{links.REPOSITORY}/{links.GIT_REF}/results/full/run_times.json")
-
-
-def test_missing_models_are_completed_from_the_ref_and_named(tmp_path, repository, capsys):
-    mine = {"transfer": {"map_voc07": 0.8}}
-    both = committed.with_committed(mine, tmp_path, "full", ("model3", "model1"), f"{repository}/full")
-    assert both == {"transfer": {"map_voc07": 0.8}, "model3": {"map_voc07": 0.25, "classes_never_predicted_tuned": []}}
-    assert "read from the results committed" in capsys.readouterr().out
-    assert committed.with_committed(both, tmp_path, "full", ("model3",)) is both  # nothing missing: no fetch
-    offline = committed.with_committed(mine, tmp_path / "other", "full", ("model1",), "http://127.0.0.1:9/results/full")
-    assert offline == mine and "not fetched" in capsys.readouterr().out

@@ -3,7 +3,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import config, report, results
+from helpers import config, evaluation, results
+from helpers.series import report
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,13 +22,13 @@ def profile_dir(tiny_root, tmp_path):
                  "latency_ms_batch64": 1.0, "latency_ms_batch64_spread": 0.05, "params": 2_000_000,
                  "size_bytes": 8_000_000}
         results.write_results(tmp_path / "full" / name, evaluate["image_id"], s_eval,
-                              results.quality(y_eval, s_eval, y_tune, s_tune), costs,
+                              evaluation.quality(y_eval, s_eval, y_tune, s_tune), costs,
                               results.provenance("full", plan))
     return tmp_path / "full"
 
 
 def test_comparison_table_orders_models_and_converts_units(profile_dir):
-    table = report.comparison_table(results.load_results(profile_dir))
+    table = evaluation.comparison_table(results.load_results(profile_dir))
     assert list(table.index) == ["model1", "model3"]
     assert table.loc["model3", "mAP VOC07"] > table.loc["model1", "mAP VOC07"]
     assert table.loc["model1", "train min"] == pytest.approx(10.0)
@@ -80,15 +81,16 @@ def test_readme_block_has_a_chance_row_and_works_with_some_models_missing(profil
     chance_row = next(line for line in block.splitlines() if line.startswith(f"| {report.CHANCE}"))
     chance = results.load_results(profile_dir)["model1"]["chance_map_voc07"]
     assert f"| {chance:.3f} | – |" in chance_row
-    assert report.missing_models(results.load_results(profile_dir)) == ["model2", "model2_shared_base",
+    assert evaluation.missing_models(results.load_results(profile_dir)) == ["model2", "model2_shared_base",
                                                                          "model3_improved"]
 
 
 def test_the_improved_model_gets_its_own_target_line(profile_dir):
     records = results.load_results(profile_dir)
-    records["model3_improved"] = dict(records["model3"], map_voc07=0.48, train_seconds=26 * 60)
+    records["model3_improved"] = dict(records["model3"], map_voc07=0.48, map_voc07_ci95=[0.455, 0.505],
+                                      train_seconds=26 * 60)
     line = next(l for l in report.target_lines(records, None) if "improved" in l)
-    assert "0.480, met;" in line and "26.0 min, missed" in line
+    assert "0.480 (95 % interval 0.455 to 0.505), met;" in line and "26.0 min, missed" in line
 
 
 def test_the_series_time_says_when_the_run_is_still_going_or_stopped():
@@ -103,14 +105,18 @@ def test_the_series_time_says_when_the_run_is_still_going_or_stopped():
 
 def test_the_transfer_model_and_notebook_05_get_their_own_targets(profile_dir):
     records = results.load_results(profile_dir)
-    records["transfer"] = dict(records["model3"], map_voc07=0.86)
+    records["transfer"] = dict(records["model3"], map_voc07=0.86, map_voc07_ci95=[0.84, 0.88])
+    records["transfer_refit"] = dict(records["model3"], map_voc07=0.859, map_voc07_ci95=[0.84, 0.88])
     times = {"profile": "full", "total_seconds": 4200.0,
              "seconds": {"00_a.ipynb": 600.0, "04_d.ipynb": 2400.0, "05_transfer_learning.ipynb": 1200.0}}
     lines = report.target_lines(records, times)
-    assert any(l.startswith("- transfer learning (notebook 05)") and "0.860, met;" in l for l in lines)
+    assert any(l.startswith("- transfer learning (notebook 05, fit on train)") and "0.860 (95 % interval 0.840 to "
+               "0.880), met;" in l for l in lines)
+    assert any(l.startswith("- transfer learning (notebook 05, refit on train + tune)") and ", missed;" in l
+               for l in lines)
     assert "50.0 min for notebooks 00, 04, met;" in next(l for l in lines if "notebooks 00 to 04" in l)
     assert lines[-1] == "- notebook 05 in the full profile in at most 15 min on a 2-core CPU: 20.0 min, missed."
-    assert report.missing_models(records) == ["model2", "model2_shared_base", "model3_improved"]  # not transfer
+    assert evaluation.missing_models(records) == ["model2", "model2_shared_base", "model3_improved"]  # not transfer
 
 
 def test_each_time_target_is_read_from_the_run_that_holds_its_notebooks(profile_dir):

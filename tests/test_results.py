@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import config, results
+from helpers import config, evaluation, results
 from helpers.voc import CLASSES, label_matrix
 
 
@@ -21,7 +21,7 @@ def _scores(frame, seed):
 def test_written_results_hold_every_key_and_read_back(plan, tmp_path):
     evaluate, tune = plan.frames["evaluate"], plan.frames["tune"]
     s_eval, s_tune = _scores(evaluate, 0), _scores(tune, 1)
-    figures = results.quality(label_matrix(evaluate), s_eval, label_matrix(tune), s_tune)
+    figures = evaluation.quality(label_matrix(evaluate), s_eval, label_matrix(tune), s_tune)
     costs = {"train_seconds": 1.5, "latency_ms_batch1": 2.0, "latency_ms_batch1_spread": 0.1,
              "latency_ms_batch64": 0.5, "latency_ms_batch64_spread": 0.02, "params": 10, "size_bytes": 100}
     folder = results.write_results(tmp_path / "tiny" / "model3", evaluate["image_id"], s_eval, figures,

@@ -2,15 +2,15 @@
 
 import json
 
-from helpers import runtimes
+from helpers.series import runtimes
 
 TABLE = """**Run time** (this notebook's wall time within `python -m helpers.series`, measured on 2026-01-01):
 
-| profile | data | 2-core CPU, no GPU | GPU |
-|---|---|---|---|
-| `tiny` | 480 synthetic images | 5 s | not measured |
-| `small` | 933 images | 1 s | not measured |
-| `full` | VOC 2007 | 6 s | not measured |"""
+| profile | data | 2-core CPU, no GPU |
+|---|---|---|
+| `tiny` | 800 synthetic images | 5 s |
+| `small` | 933 images | 1 s |
+| `full` | VOC 2007 | 6 s | 40 s (one H200) |"""
 
 
 def _run(folder, profile, seconds, date, complete=True):
@@ -25,7 +25,7 @@ def test_each_row_takes_the_newest_complete_run_that_held_the_notebook(tmp_path)
     _run(tmp_path / "tiny" / "run_times", "tiny", {"00.ipynb": 1.0}, "2026-11-22", complete=False)
     _run(tmp_path / "full" / "run_times", "full", {"00.ipynb": 1104.0}, "2026-11-23")
     filled = runtimes.fill(TABLE, "00.ipynb", runtimes.measured_times(tmp_path))
-    assert "| `tiny` | 480 synthetic images | 7 s | not measured |" in filled
-    assert "| `full` | VOC 2007 | 18.4 min | not measured |" in filled
-    assert "| `small` | 933 images | 1 s | not measured |" in filled  # no run: left as it was
+    assert "| `tiny` | 800 synthetic images | 7 s |\n" in filled
+    assert "| `full` | VOC 2007 | 18.4 min | 40 s (one H200) |" in filled  # a measured GPU column stays
+    assert "| `small` | 933 images | 1 s |\n" in filled  # no run: left as it was
     assert "measured on 2026-11-23" in filled

@@ -3,7 +3,7 @@ import json
 import nbformat
 import pytest
 
-from helpers import series
+from helpers.series import runner as series
 
 
 def _notebook(path, source):

@@ -125,3 +125,23 @@ def test_either_orientation_shows_every_image_once_per_epoch_in_one_of_its_two_v
     assert not np.array_equal(seen, epoch()[0])  # a new order and new draws
     with pytest.raises(ValueError, match="one row per image"):
         transfer.EitherOrientation(plain, flipped[:3], targets, masks, batch_size=16)
+
+
+def test_the_attention_head_is_the_average_plus_lambda_times_the_attention_of_its_own_class_maps():
+    import keras
+    import numpy as np
+
+    head = transfer.attention_head((5, 4, 7), 3, lam=0.7, temperature=2.0, dropout=0.0)
+    x = np.random.default_rng(0).normal(size=(2, 5, 4, 7)).astype("float32")
+    logits = np.asarray(head(x))
+    assert logits.shape == (2, 3)
+    maps = np.asarray(keras.Model(head.inputs, head.get_layer("class_maps").output)(x)).reshape(2, -1, 3)
+    weights = np.exp(2.0 * maps) / np.exp(2.0 * maps).sum(axis=1, keepdims=True)
+    assert np.allclose(logits, maps.mean(axis=1) + 0.7 * (weights * maps).sum(axis=1), atol=1e-5)
+    highest = transfer.attention_head((5, 4, 7), 3, lam=1.0, temperature=None, dropout=0.0)
+    highest.set_weights(head.get_weights())
+    assert np.allclose(np.asarray(highest(x)), maps.mean(axis=1) + maps.max(axis=1), atol=1e-5)
+    plain = transfer.attention_head((5, 4, 7), 3, lam=0.0, dropout=0.0)
+    plain.set_weights(head.get_weights())  # lam 0: global average pooling, then one linear layer
+    kernel, bias = head.get_layer("class_maps").get_weights()
+    assert np.allclose(np.asarray(plain(x)), x.mean(axis=(1, 2)) @ kernel[0, 0] + bias, atol=1e-5)

@@ -1,9 +1,9 @@
 """Colab and GitHub links, all built from one repository setting.
 
 Change :data:`REPOSITORY` or :data:`GIT_REF` here, then run
-``python -m helpers.links --write`` to rewrite the links in the README and
-in every notebook; ``python -m helpers.links`` (and the tests) check them.
-Releasing a tag: ``python -m helpers.links --release v1.0`` sets
+``python -m helpers.series.links --write`` to rewrite the links in the README and
+in every notebook; ``python -m helpers.series.links`` (and the tests) check them.
+Releasing a tag: ``python -m helpers.series.links --release v1.0`` sets
 :data:`GIT_REF` in this file and rewrites every badge and install line, so
 the tagged notebooks install the helpers of their own tag.
 """
@@ -107,12 +107,12 @@ def write(root: Path) -> None:
 
 
 def release(root: Path, ref: str) -> None:
-    """Set :data:`GIT_REF` to ``ref`` in ``root``'s ``helpers/links.py`` (and in
+    """Set :data:`GIT_REF` to ``ref`` in ``root``'s ``helpers/series/links.py`` (and in
     this process), then rewrite every link under ``root`` to match."""
     global GIT_REF
     if not re.fullmatch(r"[\w.-]+", ref):  # what the link patterns accept: no "/" in a ref
         raise ValueError(f"{ref!r} is not a git branch or tag name.")
-    settings = root / "helpers" / "links.py"
+    settings = root / "helpers" / "series" / "links.py"
     text, count = re.subn(r'^GIT_REF = "[^"]*"', f'GIT_REF = "{ref}"', settings.read_text(), count=1, flags=re.M)
     if count != 1:
         raise ValueError(f"no GIT_REF setting found in {settings}")

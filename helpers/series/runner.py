@@ -2,18 +2,23 @@
 
     python -m helpers.series                       # every notebook, tiny profile
     python -m helpers.series --profile full 00     # notebook 00 on the real VOC 2007
-    python -m helpers.series --profile full --in-place   # refresh the committed notebooks
+    python -m helpers.series --profile full --in-place   # the release run: committed notebooks and results
 
-Executed notebooks are written with their outputs to ``runs/<profile>/``
-(or over the originals with ``--in-place``); each notebook's wall time is
-printed and saved to ``results/<profile>/run_times.json``, which then
+Executed notebooks are written with their outputs to ``runs/<profile>/``, and
+their results files to ``runs/results/<profile>/`` (both git-ignored). The
+series' reference results, committed under ``results/<profile>/`` (what a
+notebook reads for a model that was not run where it runs), are written only by
+``--reference``; ``--in-place`` writes the executed notebooks over the originals
+and implies ``--reference``, so that committed outputs and committed results come
+from the same run. Each notebook's wall time is
+printed and saved to ``<results>/<profile>/run_times.json``, which then
 describes that run alone (the notebooks it ran, and their total). The file is
 written before each notebook too, with ``"running"`` naming the notebook that
 runs: a notebook that reads it (04) sees the current run's times so far, never
 an older run's. ``"complete"`` is true once every notebook has run. A copy
 goes to ``results/<profile>/run_times/<numbers>.json`` (e.g. ``00_01_02.json``),
 so that the last run of each set of notebooks is kept whole beside the others
-(``python -m helpers.report`` reads them all).
+(``python -m helpers.series.report`` reads them all).
 
 Every run trains from scratch: training backups left in
 ``data/checkpoints/<profile>/`` by an interrupted run, and the backbone
@@ -92,6 +97,7 @@ def run(notebooks: list[Path], profile: str, output_dir: Path | None, results_di
         data_dir: Path | None = None) -> dict[str, float]:
     """Execute ``notebooks`` in order (stopping at the first failure); return wall seconds per notebook.
 
+    The notebooks write their results under ``results_dir`` (``<results>/<profile>``).
     With ``data_dir``, training backups of ``profile`` there are removed first (see :func:`clear_backups`).
     """
     import papermill
@@ -104,8 +110,9 @@ def run(notebooks: list[Path], profile: str, output_dir: Path | None, results_di
     results_dir.mkdir(parents=True, exist_ok=True)
     timing_file = results_dir / "run_times.json"  # this run's times, whole: never mixed with an earlier run's
     planned = [notebook.name for notebook in notebooks]
-    previous_profile = os.environ.get("VOC_PROFILE")
-    os.environ["VOC_PROFILE"] = profile  # the kernels inherit it; their parameters cells read it
+    previous = {name: os.environ.get(name) for name in ("VOC_PROFILE", "VOC_RESULTS_DIR")}
+    os.environ["VOC_PROFILE"] = profile  # the kernels inherit both; their parameters cells read them
+    os.environ["VOC_RESULTS_DIR"] = str(results_dir.parent)
     running = None
     try:
         for notebook in notebooks:
@@ -121,10 +128,11 @@ def run(notebooks: list[Path], profile: str, output_dir: Path | None, results_di
             print(f"   {notebook.name}: {times[notebook.name]:.1f} s", flush=True)
         running = None
     finally:
-        if previous_profile is None:
-            os.environ.pop("VOC_PROFILE", None)
-        else:
-            os.environ["VOC_PROFILE"] = previous_profile
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         write_times(timing_file, profile, planned, times, failed=running)
     print(f"Total: {sum(times.values()):.1f} s for {len(times)} notebook(s); times in {timing_file}")
     return times
@@ -135,8 +143,11 @@ def main(argv=None) -> int:
     parser.add_argument("notebooks", nargs="*", help="numbers or names (default: all), e.g. 00 03")
     parser.add_argument("--profile", choices=PROFILES, default="tiny")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--in-place", action="store_true", help="overwrite the notebooks with their outputs")
+    where.add_argument("--in-place", action="store_true",
+                       help="the release run: overwrite the notebooks with their outputs (implies --reference)")
     where.add_argument("--output-dir", type=Path, help="where executed notebooks go (default: runs/<profile>)")
+    parser.add_argument("--reference", action="store_true",
+                        help="write the results to the committed results/<profile>/ (default: runs/results/<profile>/)")
     parser.add_argument("--resume", action="store_true",
                         help="keep the backups of an interrupted run and continue it (default: train from scratch)")
     parser.add_argument("--root", type=Path, default=Path("."), help="the checkout (default: .)")
@@ -144,7 +155,8 @@ def main(argv=None) -> int:
     notebooks = select_notebooks(args.root / "notebooks", args.notebooks)
     output_dir = None if args.in_place else (args.output_dir or args.root / "runs" / args.profile)
     data_dir = None if args.resume else default_data_dir(args.root)  # where the notebooks' backups are
-    run(notebooks, args.profile, output_dir, args.root / "results" / args.profile, data_dir)
+    results_root = args.root / "results" if (args.reference or args.in_place) else args.root / "runs" / "results"
+    run(notebooks, args.profile, output_dir, results_root.resolve() / args.profile, data_dir)
     return 0
 
 

@@ -1,9 +1,9 @@
 """The run-time table at the top of each notebook, filled from measured runs.
 
 Each notebook's intro has a table with one row per profile; its CPU column is
-the notebook's wall time in the newest complete ``python -m helpers.series``
+the notebook's wall time (a GPU column appears only once it has been measured, naming the GPU) in the newest complete ``python -m helpers.series``
 run of that profile that held it (``results/<profile>/run_times/*.json``).
-``python -m helpers.runtimes`` rewrites those cells and the "measured on" date.
+``python -m helpers.series.runtimes`` rewrites those cells and the "measured on" date.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from helpers.config import PROFILES
 
-_ROW = re.compile(r"^\| `(?P<profile>\w+)` \| (?P<data>[^|]+) \| (?P<cpu>[^|]+) \| (?P<gpu>[^|]+) \|$", re.M)
+_ROW = re.compile(r"^\| `(?P<profile>\w+)` \| (?P<data>[^|]+) \| (?P<cpu>[^|]+) \|(?P<rest>(?: [^|]+ \|)*)$", re.M)
 _DATE = re.compile(r"(measured on )(\d{4}-\d{2}-\d{2})")
 
 
@@ -27,7 +27,7 @@ def shown(seconds: float) -> str:
 
 def measured_times(results_dir: Path) -> dict[tuple[str, str], tuple[float, str]]:
     """(profile, notebook file) -> (seconds, date) from the newest complete run holding it."""
-    from helpers.report import load_run_times
+    from helpers.series.report import load_run_times
 
     found: dict[tuple[str, str], tuple[float, str]] = {}
     for profile in PROFILES:
@@ -47,7 +47,7 @@ def fill(text: str, notebook: str, times: dict) -> str:
         if measured is None:
             return match[0]
         dates.append(measured[1])
-        return f"| `{match['profile']}` | {match['data']} | {shown(measured[0])} | {match['gpu']} |"
+        return f"| `{match['profile']}` | {match['data']} | {shown(measured[0])} |{match['rest']}"
 
     text = _ROW.sub(row, text)
     return _DATE.sub(lambda m: m[1] + max(dates), text) if dates else text
