@@ -132,7 +132,8 @@ def has_bfloat16_cpu() -> bool:
 def fast_precision() -> str:
     """The Keras dtype policy that trains fastest here, as measured for the series:
     ``"mixed_bfloat16"`` on a CPU-only machine whose CPU has bfloat16 units
-    (about 2x the float32 speed on the 2-core machines of the series), else
+    (faster than float32 there: the float32 row of ``benchmarks/model3_ablation.py``
+    measures by how much), else
     ``"float32"`` (on a GPU, and on CPUs that would only emulate bfloat16).
 
     Mixed precision computes in bfloat16 and keeps the weights in float32; the

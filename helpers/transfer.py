@@ -31,7 +31,7 @@ import pandas as pd
 import tensorflow as tf
 from keras import layers, ops
 
-from helpers import config, data, evaluation
+from helpers import config, data, evaluation, metrics, training
 from helpers.voc import CLASSES, label_matrix
 
 # Where stage 2 of notebook 05 cuts each backbone: the layers after this one are fine-tuned. Each is the end of a
@@ -297,8 +297,8 @@ def frozen_attention_model(backbone_name: str, image_size: int, weights, plan, c
     """A model shaped like notebook 05's, made without it: the attention head trained on the
     backbone's frozen feature maps of the fit split (images as they are, no fine-tuning, the
     series' stopping rule on the tune split), thresholds tuned on the tune split. For notebook
-    07 opened alone. Returns the labelled model and its scores of the evaluate split."""
-    from helpers import deploy, metrics, training  # deploy imports this module
+    07 opened alone. Returns the model (``one_pass`` inside, as in notebook 05's file), the
+    thresholds, its scores of the evaluate split, and the sentence on its weights."""
 
     keras.utils.set_random_seed(seed)
     backbone, used = load_backbone(backbone_name, image_size, weights)
@@ -323,6 +323,5 @@ def frozen_attention_model(backbone_name: str, image_size: int, weights, plan, c
     thresholds = metrics.tune_thresholds(label_matrix(plan.frames["tune"]).to_numpy(),
                                          head.predict(maps["tune"], verbose=0))
     outer = keras.Input((image_size, image_size, 3), name="image")  # one_pass nested as a part, as in notebook 05's file
-    labelled = deploy.labelled_model(keras.Model(outer, one_pass(outer)), CLASSES, thresholds,
-                                     name=f"frozen_{backbone_name.lower()}")
-    return labelled, head.predict(maps["evaluate"], verbose=0), used
+    model = keras.Model(outer, one_pass(outer), name=f"frozen_{backbone_name.lower()}")
+    return model, thresholds, head.predict(maps["evaluate"], verbose=0), used

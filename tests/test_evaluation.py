@@ -52,3 +52,11 @@ def test_print_map_names_both_splits_and_the_chance_level(tiny_root, capsys):
     out = capsys.readouterr().out
     assert out.startswith("toy\n") and plan.sources["tune"] in out and plan.sources["evaluate"] in out
     assert "tune mAP (VOC07):     1.000" in out and "random scores: 0." in out
+
+
+def test_missing_models_stop_a_comparison_naming_the_notebooks_to_run():
+    import pytest
+
+    with pytest.raises(FileNotFoundError, match=r"model3 \(run notebooks/03_model3_multi_output.ipynb\)"):
+        evaluation.require({"model1": {}, "model2": {}, "model2_shared_base": {}, "model3_improved": {}})
+    evaluation.require({name: {} for name in results.FROM_SCRATCH})  # all there: nothing to say

@@ -87,6 +87,23 @@ def test_the_output_layer_check(capsys):
     assert exercises.check_output_layer(None) is None
 
 
+def test_the_output_layer_check_judges_what_comes_out(capsys):
+    """Any way of building twenty independent probabilities passes (the assignments grade with this check)."""
+    sigmoid_of_its_own = keras.Sequential([keras.layers.Dense(20), keras.layers.Activation("sigmoid")])
+    assert exercises.check_output_layer(sigmoid_of_its_own) is True
+    by_hand = keras.layers.Dense(20, activation=lambda x: 1 / (1 + keras.ops.exp(-x)))
+    assert exercises.check_output_layer(by_hand) is True
+    inputs = keras.Input((64,))
+    head = keras.Model(inputs, keras.layers.Dense(20, activation="sigmoid")(keras.layers.Dropout(0.3)(inputs)))
+    assert exercises.check_output_layer(head) is True
+    capsys.readouterr()
+    for wrong in (keras.layers.Dense(20, activation="relu"), keras.layers.Dense(20, activation="tanh"),
+                  keras.layers.Activation("sigmoid"), "Dense(20)"):
+        assert exercises.check_output_layer(wrong) is False, wrong
+    hints = capsys.readouterr().out
+    assert "not probabilities between 0 and 1" in hints and "37 outputs" in hints and "not a Keras layer" in hints
+
+
 def test_the_rare_class_threshold_check(capsys):
     rng = np.random.default_rng(0)
     labels = np.where(rng.random(300) < 0.05, 1, -1)

@@ -65,8 +65,9 @@ def test_without_notebook_05_a_model_of_the_same_shape_is_trained_and_its_parts_
     from helpers import deploy, splits, transfer
 
     plan = splits.plan_splits(tiny_root)
-    model, scores, used = transfer.frozen_attention_model("MobileNetV2", 64, None, plan,
-                                                          transfer.CUT_AFTER["MobileNetV2"], max_epochs=3)
+    model, thresholds, scores, used = transfer.frozen_attention_model("MobileNetV2", 64, None, plan,
+                                                                      transfer.CUT_AFTER["MobileNetV2"], max_epochs=3)
+    model = deploy.labelled_model(model, [f"class {k}" for k in range(20)], thresholds)
     assert used.startswith("random") and scores.shape == (len(plan.frames["evaluate"]), 20)
     names, thresholds = deploy.labels_of(model)
     assert len(names) == len(thresholds) == 20

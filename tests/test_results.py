@@ -31,6 +31,8 @@ def test_written_results_hold_every_key_and_read_back(plan, tmp_path):
         assert key in record, key
     assert record["splits"] == {"fit": "train", "tune": "val", "evaluate": "test"}
     assert 0 <= record["map_voc07"] <= 1 and list(record["ap_voc07"]) == list(CLASSES)
+    low, high = record["map_voc07_ci95"]
+    assert low < record["map_voc07"] < high and "1.96" in record["ci95_method"]
     assert record["macro_f1_tuned"] >= 0 and isinstance(record["classes_never_predicted_at_0_5"], list)
     scores = results.load_scores(folder)
     assert list(scores.columns) == ["image_id", *CLASSES]

@@ -96,3 +96,30 @@ def test_the_last_run_of_each_set_of_notebooks_is_kept(tmp_path):
     kept = {p.name: json.loads(p.read_text()) for p in (tmp_path / "results" / "run_times").glob("*.json")}
     assert set(kept) == {"00_01.json", "01.json"}
     assert list(kept["00_01.json"]["seconds"]) == ["00_a.ipynb", "01_b.ipynb"] and kept["00_01.json"]["complete"]
+
+
+def test_a_run_writes_its_results_to_runs_and_only_the_reference_run_to_results(tmp_path, monkeypatch):
+    root = tmp_path / "checkout"
+    (root / "helpers").mkdir(parents=True)
+    (root / "notebooks").mkdir()
+    _notebook(root / "notebooks" / "00_where.ipynb", "import os\nprint(os.environ['VOC_RESULTS_DIR'])")
+    monkeypatch.setattr(series, "run", lambda notebooks, profile, output_dir, results_dir, data_dir=None:
+                        seen.append((output_dir, results_dir)))
+    seen = []
+    series.main(["--root", str(root), "--profile", "tiny"])
+    series.main(["--root", str(root), "--profile", "tiny", "--reference"])
+    series.main(["--root", str(root), "--profile", "full", "--in-place"])
+    assert seen[0] == (root / "runs" / "tiny", (root / "runs" / "results" / "tiny").resolve())
+    assert seen[1][1] == (root / "results" / "tiny").resolve()
+    assert seen[2] == (None, (root / "results" / "full").resolve())  # the release run: notebooks and results
+
+
+def test_the_kernels_see_the_results_folder_of_the_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("VOC_RESULTS_DIR", "/somewhere/else")
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    _notebook(folder / "00_where.ipynb", "import os\nprint(os.environ['VOC_RESULTS_DIR'])")
+    series.run([folder / "00_where.ipynb"], "tiny", tmp_path / "out", tmp_path / "mine" / "tiny")
+    executed = nbformat.read(tmp_path / "out" / "00_where.ipynb", as_version=4)
+    assert executed.cells[0].outputs[0]["text"].strip() == str(tmp_path / "mine")
+    assert series.os.environ["VOC_RESULTS_DIR"] == "/somewhere/else"  # restored

@@ -72,4 +72,4 @@ def test_images_have_varied_sizes_like_voc(tiny_root):
     from PIL import Image
     sizes = {Image.open(p).size for p in sorted((tiny_root / "JPEGImages").glob("*.jpg"))[:40]}
     assert len(sizes) > 10
-    assert np.array(list(sizes)).min() >= 100
+    assert np.array(list(sizes)).min() >= 56  # small, so that the tiny profile trains in seconds

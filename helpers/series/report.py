@@ -188,6 +188,41 @@ def series_time(times: dict) -> str:
 
 
 _BLOCK = re.compile(re.escape(START) + r"\n?(.*?)\n?" + re.escape(END), re.S)
+PROFILES_START, PROFILES_END = "<!-- profiles:start -->", "<!-- profiles:end -->"
+_PROFILES = re.compile(re.escape(PROFILES_START) + r"\n?(.*?)\n?" + re.escape(PROFILES_END), re.S)
+DATA = {"tiny": "synthetic shapes in the exact VOC layout; no download",
+        "small": "a fixed real subset of VOC 2007, images at most 320 px (`helpers/small.py`); the trainval "
+                 "archive, 460 MB, once",
+        "full": "all of VOC 2007 (without the test archive, `val` split in two halves); trainval and test, 911 MB, once"}
+
+
+def profiles_block(results_root: Path) -> str:
+    """The README's Profiles table: each profile's images per role (from its results files) and the
+    wall time of its newest complete run of the whole series (``run_times/``), per notebook too."""
+    from helpers.config import PROFILES
+
+    lines = ["| profile | data | fit / tune / evaluate images | whole series (00 to 07), 2-core CPU | per notebook |",
+             "|---|---|---|---|---|"]
+    for profile in PROFILES:
+        folder = Path(results_root) / profile
+        try:
+            first = next(iter(load_results(folder).values()))
+            counts = " / ".join(f"{first['n_images'][role]:,}" for role in ("fit", "tune", "evaluate"))
+        except FileNotFoundError:
+            counts = "–"
+        whole = [r for r in load_run_times(folder) if r.get("complete") and len(r["seconds"]) == 8]
+        if whole:
+            run = whole[0]
+            per = ", ".join(f"{name[:2]} {_shown(s)}" for name, s in sorted(run["seconds"].items()))
+            time = f"{run['total_seconds'] / 60:.1f} min ({run['date'][:10]})"
+        else:
+            per, time = "–", "not measured"
+        lines.append(f"| `{profile}` | {DATA[profile]} | {counts} | {time} | {per} |")
+    return "\n".join(lines)
+
+
+def _shown(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
 
 
 def current_block(readme: Path) -> str:
@@ -199,11 +234,14 @@ def current_block(readme: Path) -> str:
 
 
 def update_readme(readme: Path, profile_dir: Path, shown_as: str) -> bool:
-    """Replace the block between the markers; return whether it changed."""
+    """Replace the results block (and the profiles block, when the README has one); return whether it changed."""
     current_block(readme)  # raises if the markers are missing
     block = readme_block(profile_dir, shown_as)
     text = readme.read_text()
     new = _BLOCK.sub(lambda _: f"{START}\n{block}\n{END}", text)
+    if _PROFILES.search(new):
+        profiles = profiles_block(Path(profile_dir).parent)
+        new = _PROFILES.sub(lambda _: f"{PROFILES_START}\n{profiles}\n{PROFILES_END}", new)
     readme.write_text(new)
     return new != text
 
@@ -217,7 +255,9 @@ def main(argv=None) -> int:
     readme, shown_as = args.root / "README.md", f"results/{args.profile}"
     profile_dir = args.root / shown_as
     if args.check:
-        fresh = current_block(readme) == readme_block(profile_dir, shown_as)
+        found = _PROFILES.search(readme.read_text())
+        fresh = current_block(readme) == readme_block(profile_dir, shown_as) and (
+            found is None or found.group(1) == profiles_block(profile_dir.parent))
         print("README results table is up to date." if fresh else "README results table is stale.")
         return 0 if fresh else 1
     update_readme(readme, profile_dir, shown_as)
