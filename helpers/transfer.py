@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import warnings
 from pathlib import Path
 from urllib.error import URLError
 
@@ -96,8 +97,13 @@ def load_backbone(name: str, image_size: int, weights: str | os.PathLike | None 
     with random weights and the sentence says so, with the way out; a missing
     local file raises ``FileNotFoundError``.
     """
-    constructor = getattr(keras.applications, name, None)
     applications_module(name)  # a clear error for an unknown name
+    with warnings.catch_warnings():  # Keras notes that ImageNet's 224 px weights serve any input size: they do
+        warnings.filterwarnings("ignore", message=".*input_shape. is undefined or non-square.*")
+        return _load_backbone(getattr(keras.applications, name), name, image_size, weights)
+
+
+def _load_backbone(constructor, name: str, image_size: int, weights) -> tuple[keras.Model, str]:
     shape = (image_size, image_size, 3)
     if weights is None:
         return _random_backbone(constructor, shape), "random initialisation (asked for)"
