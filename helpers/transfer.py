@@ -211,30 +211,45 @@ class EitherOrientation(keras.utils.PyDataset):
     """Training batches ``(x, targets, masks)`` from cached activations of the
     plain and the horizontally flipped images: each image comes in one of its
     two versions, drawn afresh every epoch, in a fresh order. Flipping is the
-    augmentation that survives caching, since both versions were computed."""
+    augmentation that survives caching, since both versions were computed.
 
-    def __init__(self, plain: np.ndarray, flipped: np.ndarray, targets: np.ndarray, masks: np.ndarray,
+    ``plain`` and ``flipped`` may each be a list of arrays (one per split, say, for a
+    refit on fit and tune): their rows are read in place, one after another, without
+    the copy that joining them would make (several GiB for feature maps)."""
+
+    def __init__(self, plain, flipped, targets: np.ndarray, masks: np.ndarray,
                  batch_size: int, seed: int = 0, **kwargs):
         super().__init__(**kwargs)
-        if not (len(plain) == len(flipped) == len(targets) == len(masks)):
+        self.plain, self.flipped = ([a] if isinstance(a, np.ndarray) else list(a) for a in (plain, flipped))
+        sizes = [len(a) for a in self.plain]
+        if sizes != [len(a) for a in self.flipped] or not (sum(sizes) == len(targets) == len(masks)):
             raise ValueError("plain, flipped, targets and masks need one row per image each.")
-        self.plain, self.flipped, self.targets, self.masks = plain, flipped, targets, masks
+        self.starts = np.cumsum([0, *sizes[:-1]])
+        self.n = sum(sizes)
+        self.targets, self.masks = targets, masks
         self.batch_size = batch_size
         self.rng = np.random.default_rng(seed)
         self.on_epoch_end()
 
     def __len__(self) -> int:
-        return -(-len(self.plain) // self.batch_size)
+        return -(-self.n // self.batch_size)
+
+    def _rows(self, arrays: list, rows: np.ndarray) -> np.ndarray:
+        out = np.empty((len(rows),) + arrays[0].shape[1:], dtype=arrays[0].dtype)
+        for array, start in zip(arrays, self.starts):
+            inside = (rows >= start) & (rows < start + len(array))
+            out[inside] = array[rows[inside] - start]
+        return out
 
     def __getitem__(self, index: int):
         rows = self.order[index * self.batch_size:(index + 1) * self.batch_size]
-        flip = self.flip[rows].reshape((-1,) + (1,) * (self.plain.ndim - 1))
-        x = np.where(flip, self.flipped[rows], self.plain[rows]).astype("float32")
+        flip = self.flip[rows].reshape((-1,) + (1,) * (self.plain[0].ndim - 1))
+        x = np.where(flip, self._rows(self.flipped, rows), self._rows(self.plain, rows)).astype("float32")
         return x, self.targets[rows], self.masks[rows]
 
     def on_epoch_end(self):
-        self.order = self.rng.permutation(len(self.plain))
-        self.flip = self.rng.random(len(self.plain)) < 0.5
+        self.order = self.rng.permutation(self.n)
+        self.flip = self.rng.random(self.n) < 0.5
 
 
 def weights_tag(weights_used: str, weights, seed: int) -> str:

@@ -145,3 +145,18 @@ def test_the_attention_head_is_the_average_plus_lambda_times_the_attention_of_it
     plain.set_weights(head.get_weights())  # lam 0: global average pooling, then one linear layer
     kernel, bias = head.get_layer("class_maps").get_weights()
     assert np.allclose(np.asarray(plain(x)), x.mean(axis=(1, 2)) @ kernel[0, 0] + bias, atol=1e-5)
+
+
+def test_either_orientation_reads_a_list_of_arrays_as_their_rows_joined():
+    rng = np.random.default_rng(1)
+    parts = [rng.random((5, 2, 2, 3)).astype("float16"), rng.random((7, 2, 2, 3)).astype("float16")]
+    flipped = [p[:, :, ::-1] for p in parts]
+    targets, masks = rng.integers(0, 2, (12, 20)).astype("float32"), np.ones((12, 20), "float32")
+    joined = transfer.EitherOrientation(np.concatenate(parts), np.concatenate(flipped), targets, masks, 4, seed=3)
+    listed = transfer.EitherOrientation(parts, flipped, targets, masks, 4, seed=3)
+    assert len(listed) == len(joined) == 3
+    for i in range(len(joined)):
+        for a, b in zip(joined[i], listed[i]):
+            np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError):
+        transfer.EitherOrientation(parts, flipped[:1], targets, masks, 4)
