@@ -174,24 +174,51 @@ def check_bce_by_hand(answer: float | None) -> bool | None:
                        "by the number of labels.")
 
 
-def check_output_layer(layer) -> bool | None:
-    """Exercise: Model 3's output layer, one independent probability per VOC class."""
+def _input_width(layer, n_features: int | None) -> int:
+    """The number of features ``layer`` takes: its model's input when it has one, else ``n_features``, else 37
+    (any width will do for a layer that is not built yet)."""
+    for width in (lambda: layer.inputs[0].shape[-1], lambda: layer.input.shape[-1]):
+        try:
+            found = width()
+        except Exception:  # not a built model or layer: it has no input yet
+            continue
+        if found is not None:
+            return int(found)
+    return int(n_features) if n_features is not None else 37
+
+
+def check_output_layer(layer, n_features: int | None = None) -> bool | None:
+    """Exercise: Model 3's output layer, one independent probability per VOC class.
+
+    Judged by what ``layer`` outputs, not by how it is built: called on a batch of 16 images' features (random
+    normal, ``n_features`` wide, or as wide as its input when it is a model), it must give 20 values per image,
+    each strictly between 0 and 1, that do not sum to 1. So ``Dense(20, activation="sigmoid")``, ``Dense(20)``
+    then ``Activation("sigmoid")`` in a ``keras.Sequential``, and a whole head ending in a sigmoid all pass."""
     if layer is None:
         return _say(None, NOT_ANSWERED)
     import keras
 
-    if not isinstance(layer, keras.layers.Dense):
-        return _say(False, f"a {type(layer).__name__} is not a fully connected layer: use keras.layers.Dense.")
-    activation = getattr(layer.activation, "__name__", str(layer.activation))
-    if layer.units != len(CLASSES):
-        return _say(False, f"{layer.units} outputs: Model 3 answers one yes/no question per class.")
-    if activation == "softmax":
+    if not callable(layer):
+        return _say(False, f"that is of type {type(layer).__name__}, not a Keras layer: return a layer, such as one "
+                           "from keras.layers, that maps features to class scores.")
+    features = np.random.default_rng(0).standard_normal((16, _input_width(layer, n_features))).astype("float32")
+    try:
+        outputs = np.asarray(keras.ops.convert_to_numpy(layer(features)), dtype=float)
+    except Exception as error:  # the learner's layer does not take a batch of feature vectors: say how
+        return _say(False, f"called on a batch of feature vectors, shape {features.shape}, your "
+                           f"{type(layer).__name__} raised {type(error).__name__}: it must take Model 3's last "
+                           "features, one vector per image.")
+    if outputs.ndim != 2 or outputs.shape[0] != len(features):
+        return _say(False, f"for {len(features)} images it gave shape {outputs.shape}: one row of scores per image.")
+    if outputs.shape[1] != len(CLASSES):
+        return _say(False, f"{outputs.shape[1]} outputs: Model 3 answers one yes/no question per class.")
+    if np.allclose(outputs.sum(axis=1), 1.0, atol=1e-4):
         return _say(False, "softmax makes the classes compete (the scores sum to 1), but an image can hold "
                            "several classes at once.")
-    if activation != "sigmoid":
-        return _say(False, f"with a {activation!r} activation the outputs are not probabilities between 0 and 1, "
-                           "one per class, independent of the others.")
-    return _say(True, "Dense(20) with a sigmoid: twenty independent yes/no probabilities.")
+    if not ((outputs > 0) & (outputs < 1)).all():
+        return _say(False, f"its outputs run from {outputs.min():.3g} to {outputs.max():.3g}: they are not "
+                           "probabilities between 0 and 1, one per class, independent of the others.")
+    return _say(True, "twenty values between 0 and 1 that do not sum to 1: independent yes/no probabilities.")
 
 
 # --- Notebook 06 --------------------------------------------------------------------------------------------------
