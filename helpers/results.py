@@ -171,7 +171,8 @@ def load_scores(model_dir: str | os.PathLike) -> pd.DataFrame:
 
 # --- Reference results: a model that was not run here ---------------------------------------------------------
 
-SHARED_FILES = ("run_times.json", "ablation_model3.json", "imbalance_variants.json", LABELS_FILE)
+SHARED_FILES = ("run_times.json", "ablation_model3.json", "imbalance_variants.json", "missing_labels_check.json",
+                LABELS_FILE)
 MODEL_FILES = ("metrics.json", "scores.csv")
 
 
