@@ -137,7 +137,8 @@ class TimedExecute(Execute):
         if unmeasured:
             self.log.warning(f"{self.measured} holds no solution times for the cells {unmeasured} of {name}: they "
                              f"may run {fallback} s (Execute.timeout). Measure them: VOC_PROFILE=small "
-                             "VOC_RESULTS_DIR=results python -m helpers.series.assignments --round-trip")
+                             "VOC_RESULTS_DIR=results python -m helpers.series.assignments --round-trip "
+                             "--solution-only")
 
         def limit(cell):  # a cell a student added has no grade id: the least limit
             return self.minimum_timeout if grade_id(cell) is None else limits.get(grade_id(cell), fallback)
@@ -484,6 +485,9 @@ def main(argv=None) -> int:
     parser.add_argument("--scores", action="store_true",
                         help="write assignments/grades_by_part.csv from the gradebook")
     parser.add_argument("--no-solutions", action="store_true", help="build without running the solved notebooks")
+    parser.add_argument("--solution-only", action="store_true",
+                        help="with --round-trip: grade the solution and the blank release only (to measure the "
+                             "time limits on the small profile, where a stuck answer would run for 600 s)")
     args = parser.parse_args(argv)
     if args.scores:
         print(f"wrote {export_part_scores().relative_to(CHECKOUT)}")
@@ -492,7 +496,7 @@ def main(argv=None) -> int:
         from helpers import config, results
 
         profile = config.read_profile()
-        scores = round_trip()
+        scores = round_trip(answers=None if args.solution_only else ANSWERS)
         for name, found in scores.items():
             print(f"{name}: the solution autograded {found['score']:g} of {found['max_score']:g} in "
                   f"{found['autograde_seconds']:.0f} s; every answer got the points expected, part by part:")
