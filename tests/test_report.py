@@ -147,3 +147,14 @@ def test_notebook_06_variants_get_their_own_table_in_the_readme_block(profile_di
     block = report.readme_block(profile_dir, "results/full")
     assert "| notebook 06, on the transfer model's features | plain BCE | random scores |" in block
     assert "| tune mAP | 0.800 | – |" in block and "| evaluate mAP | 0.790 | 0.093 |" in block
+
+
+def test_the_60_minute_target_prefers_a_run_of_all_of_00_to_04_over_a_newer_partial_one(profile_dir):
+    whole = {"profile": "full", "date": "2026-01-01", "running": None, "failed": None,
+             "seconds": {f"0{i}_x.ipynb": 900.0 for i in range(5)}}
+    partial = {"profile": "full", "date": "2026-01-02", "running": None, "failed": None,
+               "seconds": {"00_x.ipynb": 20.0, "04_x.ipynb": 5.0, "05_transfer_learning.ipynb": 800.0}}
+    lines = report.target_lines(report.load_results(profile_dir), [partial, whole])
+    line = next(l for l in lines if "notebooks 00 to 04" in l)
+    assert "75.0 min for notebooks 00, 01, 02, 03, 04, missed" in line
+    assert any("notebook 05 in the full profile in at most 15 min on a 2-core CPU: 13.3 min, met" in l for l in lines)
