@@ -177,13 +177,12 @@ def check_bce_by_hand(answer: float | None) -> bool | None:
 def _input_width(layer, n_features: int | None) -> int:
     """The number of features ``layer`` takes: its model's input when it has one, else ``n_features``, else 37
     (any width will do for a layer that is not built yet)."""
-    for width in (lambda: layer.inputs[0].shape[-1], lambda: layer.input.shape[-1]):
-        try:
-            found = width()
-        except Exception:  # not a built model or layer: it has no input yet
-            continue
-        if found is not None:
-            return int(found)
+    try:
+        found = layer.input.shape[-1]  # a model's input, or a built layer's
+    except Exception:  # a layer not built yet has no input
+        found = None
+    if found is not None:
+        return int(found)
     return int(n_features) if n_features is not None else 37
 
 
