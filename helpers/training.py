@@ -41,12 +41,40 @@ class ElementwiseBinaryCrossentropy(keras.losses.Loss):
         return {**super().get_config(), "from_logits": self.from_logits}
 
 
+BACKUP_EVERY_SECONDS = 60.0
+"""How much training an interruption may cost at most: the backup is written at the end of the first epoch that
+ends this long after the last one (writing 17 million weights after every one-second epoch costs more than it saves)."""
+
+
+class ThrottledBackup(keras.callbacks.BackupAndRestore):
+    """``BackupAndRestore`` that writes its backup at the end of an epoch only when at least ``every_seconds``
+    have passed since the fit began or since the last backup: an interrupted fit resumes at the last epoch
+    backed up, at most ``every_seconds`` of training earlier, and short epochs are not slowed by writes."""
+
+    def __init__(self, backup_dir: str, every_seconds: float = BACKUP_EVERY_SECONDS):
+        super().__init__(backup_dir)
+        self.every_seconds = every_seconds
+        self._last_backup = time.monotonic()
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self._last_backup = time.monotonic()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._current_epoch, self._last_batch_seen = epoch + 1, 0  # what BackupAndRestore's own records
+        if time.monotonic() - self._last_backup >= self.every_seconds:
+            self._save_model()
+            self._last_backup = time.monotonic()
+
+
 def training_callbacks(backup_dir: str | os.PathLike, patience: int | None = 5, monitor: str = "val_loss",
-                       mode: str = "auto") -> list[keras.callbacks.Callback]:
+                       mode: str = "auto", backup_every_seconds: float = BACKUP_EVERY_SECONDS,
+                       ) -> list[keras.callbacks.Callback]:
     """Early stopping on the tune split (``monitor``, best weights restored; ``mode``
     ``"max"`` for a metric to maximise such as ``"val_auc_pr"``) and
-    ``BackupAndRestore``, so an interrupted ``fit`` resumes at the epoch it
-    reached when called again with the same ``backup_dir``. ``patience=None``
+    a backup (:class:`ThrottledBackup`, at most every ``backup_every_seconds``), so
+    an interrupted ``fit`` resumes at the last epoch backed up when called again
+    with the same ``backup_dir``. ``patience=None``
     leaves early stopping out, for training on a fixed budget of epochs.
 
     Keras deletes the backup when ``fit`` ends normally, so one that is still
@@ -58,7 +86,7 @@ def training_callbacks(backup_dir: str | os.PathLike, patience: int | None = 5, 
         print(f"Resuming from the backup in {backup_dir}: {reached} epoch(s) were trained before the interruption "
               "and are not timed again. Delete that folder to train from scratch.")
     Path(backup_dir).mkdir(parents=True, exist_ok=True)
-    backup = keras.callbacks.BackupAndRestore(str(backup_dir))
+    backup = ThrottledBackup(str(backup_dir), every_seconds=backup_every_seconds)
     if patience is None:  # a fixed budget of epochs: no early stopping
         return [backup]
     return [keras.callbacks.EarlyStopping(monitor=monitor, mode=mode, patience=patience, restore_best_weights=True),

@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import pytest
 
+from helpers import training
 from helpers.training import ElementwiseBinaryCrossentropy, FreshStart, epochs_in_backup, training_callbacks
 
 
@@ -86,13 +87,13 @@ def test_an_interrupted_training_resumes_at_the_epoch_it_reached(tmp_path):
     first = fresh_model()
     with pytest.raises(KeyboardInterrupt):
         first.fit(x, y, validation_data=(x, y), epochs=6, verbose=0,
-                  callbacks=[*training_callbacks(tmp_path / "backup", patience=10), _Interrupt(3)])
+                  callbacks=[*training_callbacks(tmp_path / "backup", patience=10, backup_every_seconds=0), _Interrupt(3)])
     reached = [w.copy() for w in first.get_weights()]  # the weights after epoch 3
     second, epochs = fresh_model(), _Epochs()  # a new process would start from fresh weights
     restored = []
     assert epochs_in_backup(tmp_path / "backup") == 3
     second.fit(x, y, validation_data=(x, y), epochs=6, verbose=0,
-               callbacks=[*training_callbacks(tmp_path / "backup", patience=10),
+               callbacks=[*training_callbacks(tmp_path / "backup", patience=10, backup_every_seconds=0),
                           keras.callbacks.LambdaCallback(
                               on_epoch_begin=lambda e, logs: restored.append(second.get_weights()[0].copy())),
                           epochs])
@@ -112,9 +113,38 @@ def test_a_leftover_backup_is_announced(tmp_path, capsys):
 
 def test_a_fixed_budget_gets_a_backup_and_no_early_stopping(tmp_path):
     callbacks = training_callbacks(tmp_path / "backup", patience=None)
-    assert [type(c).__name__ for c in callbacks] == ["BackupAndRestore"]
+    assert [type(c).__name__ for c in callbacks] == ["ThrottledBackup"]
     assert [type(c).__name__ for c in training_callbacks(tmp_path / "b2", patience=2, monitor="val_auc_pr",
-                                                         mode="max")] == ["EarlyStopping", "BackupAndRestore"]
+                                                         mode="max")] == ["EarlyStopping", "ThrottledBackup"]
+
+
+class _Clock(keras.callbacks.Callback):
+    """A stand-in for time.monotonic: ``epoch_seconds`` pass at the end of every epoch, before the backup looks."""
+    def __init__(self, epoch_seconds):
+        super().__init__()
+        self.now, self.epoch_seconds = 0.0, epoch_seconds
+
+    def __call__(self):
+        return self.now
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.now += self.epoch_seconds
+
+
+@pytest.mark.parametrize("epoch_seconds, backed_up", [(1.0, 2), (100.0, 3), (0.1, 0)])
+def test_the_backup_is_written_once_its_interval_has_passed(tmp_path, monkeypatch, epoch_seconds, backed_up):
+    clock = _Clock(epoch_seconds)
+    monkeypatch.setattr(training.time, "monotonic", clock)
+    x = np.random.default_rng(0).random((32, 4)).astype("float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy")
+    with pytest.raises(KeyboardInterrupt):  # three epochs done, then interrupted; the backup every 2 s at most
+        model.fit(x, x[:, :1], epochs=6, verbose=0,
+                  callbacks=[clock, *training_callbacks(tmp_path / "backup", patience=None, backup_every_seconds=2),
+                             _Interrupt(3)])
+    # 1 s epochs: written after epoch 2 only (2 s), so one epoch is lost; 100 s epochs: after every epoch;
+    # 0.1 s epochs: never, and the fit starts again from scratch, 0.3 s of training lost
+    assert epochs_in_backup(tmp_path / "backup") == backed_up
 
 
 def test_a_fresh_start_trains_the_second_classifier_exactly_as_a_new_model_would():
