@@ -114,6 +114,16 @@ def test_the_feedback_preprocessor_hides_hidden_tests_and_their_tracebacks():
     assert notebook.cells[1].outputs[0].traceback == ["----> 1 y"]  # a cell without hidden tests keeps it
 
 
+def test_the_hidden_lines_looked_for_in_feedback_skip_short_generic_ones():
+    source = {"cells": [{"cell_type": "code", "source": "assert x > 0\n### BEGIN HIDDEN TESTS\ntry:\n"
+                         "    accepted = reference(x)\nexcept Exception:  # question 1 failed\n    accepted = []\n"
+                         "### END HIDDEN TESTS\nprint('right')"}]}
+    released = {"cells": [{"cell_type": "code", "source": "assert x > 0\nprint('right')"}]}
+    # "try:" turns up in any numpy traceback of a stopped student cell: looking for it gave false alarms
+    assert assignments.hidden_lines(source, released) == [
+        "accepted = reference(x)", "except Exception: # question 1 failed", "accepted = []"]
+
+
 def test_every_answer_file_fills_answer_cells_and_expects_points_for_every_part():
     kinds = defaultdict(set)
     for name in assignments.names():

@@ -306,8 +306,13 @@ def questions(notebook: dict) -> dict[str, str]:
     return found
 
 
+MIN_SECRET_LENGTH = 12
+"""Hidden-test lines shorter than this (``try:``, ``else:``) are not looked for in the feedback."""
+
+
 def hidden_lines(source: dict, released: dict) -> list[str]:
-    """The lines of ``source``'s hidden tests that appear nowhere in ``released``, whitespace collapsed."""
+    """The lines of ``source``'s hidden tests that appear nowhere in ``released``, whitespace collapsed, of at
+    least :data:`MIN_SECRET_LENGTH` characters."""
     visible = {" ".join(line.split()) for cell in released["cells"] for line in cell_text(cell).splitlines()}
     lines = []
     for cell in source["cells"]:
@@ -317,7 +322,8 @@ def hidden_lines(source: dict, released: dict) -> list[str]:
                 hiding = BEGIN_HIDDEN in line
                 continue
             text = " ".join(line.split())
-            if hiding and text and not text.startswith("#") and text not in visible:
+            # a short line (try:, else:) is no secret: any traceback of a student's cell may quote one from numpy
+            if hiding and len(text) >= MIN_SECRET_LENGTH and not text.startswith("#") and text not in visible:
                 lines.append(text)
     return lines
 
