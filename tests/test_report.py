@@ -98,6 +98,9 @@ def test_the_series_time_says_when_the_run_is_still_going_or_stopped():
               "seconds": {"00_a.ipynb": 600.0, "01_b.ipynb": 1800.0}}
     assert report.series_time(so_far) == ("40.0 min for notebooks 00, 01 of the run in progress, met so far "
                                           "(04_c.ipynb was running when this was read)")
+    done = dict(so_far, running="05_t.ipynb", seconds={f"0{k}_n.ipynb": 900.0 for k in range(5)})
+    assert report.series_time(done) == ("75.0 min for notebooks 00, 01, 02, 03, 04, missed (the run's record ends "
+                                        "while 05_t.ipynb was running: it was stopped there, or is still going)")
     stopped = dict(so_far, running=None, failed="02_x.ipynb")
     assert "stopped at 02_x.ipynb, so not checked" in report.series_time(stopped)
     assert "met" not in report.series_time(stopped)
