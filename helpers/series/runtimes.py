@@ -1,8 +1,8 @@
 """The run-time table at the top of each notebook, filled from measured runs.
 
 Each notebook's intro has a table with one row per profile; its CPU column is
-the notebook's wall time (a GPU column appears only once it has been measured, naming the GPU) in the newest complete ``python -m helpers.series``
-run of that profile that held it (``results/<profile>/run_times/*.json``).
+the notebook's wall time (a GPU column appears only once it has been measured, naming the GPU) in the newest
+``python -m helpers.series`` run of that profile that finished it (a stopped run records only the notebooks it finished) (``results/<profile>/run_times/*.json``).
 ``python -m helpers.series.runtimes`` rewrites those cells and the "measured on" date.
 """
 
@@ -26,13 +26,13 @@ def shown(seconds: float) -> str:
 
 
 def measured_times(results_dir: Path) -> dict[tuple[str, str], tuple[float, str]]:
-    """(profile, notebook file) -> (seconds, date) from the newest complete run holding it."""
+    """(profile, notebook file) -> (seconds, date) from the newest run that finished it."""
     from helpers.series.report import load_run_times
 
     found: dict[tuple[str, str], tuple[float, str]] = {}
     for profile in PROFILES:
         runs = load_run_times(results_dir / profile)  # newest first
-        for run in sorted((r for r in runs if r.get("complete")), key=lambda r: r["date"]):
+        for run in sorted(runs, key=lambda r: r["date"]):  # a stopped run lists only the notebooks it finished
             for notebook, seconds in run["seconds"].items():
                 found[(profile, notebook)] = (seconds, run["date"][:10])
     return found
