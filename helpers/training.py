@@ -61,7 +61,7 @@ class ThrottledBackup(keras.callbacks.BackupAndRestore):
         self._last_backup = time.monotonic()
 
     def on_epoch_end(self, epoch, logs=None):
-        self._current_epoch, self._last_batch_seen = epoch + 1, 0  # what BackupAndRestore's own records
+        self._current_epoch, self._last_batch_seen = epoch + 1, 0  # as BackupAndRestore.on_epoch_end keeps them
         if time.monotonic() - self._last_backup >= self.every_seconds:
             self._save_model()
             self._last_backup = time.monotonic()

@@ -2,7 +2,8 @@
 
 Each notebook's intro has a table with one row per profile; its CPU column is
 the notebook's wall time (a GPU column appears only once it has been measured, naming the GPU) in the newest
-``python -m helpers.series`` run of that profile that finished it (a stopped run records only the notebooks it finished) (``results/<profile>/run_times/*.json``).
+``python -m helpers.series`` run of that profile that finished it (``results/<profile>/run_times/*.json``; a run
+stopped part-way records the notebooks it finished).
 ``python -m helpers.series.runtimes`` rewrites those cells and the "measured on" date.
 """
 
