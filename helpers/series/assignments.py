@@ -400,10 +400,12 @@ def export_part_scores(course: Path = COURSE) -> Path:
 
 # --- The round trip --------------------------------------------------------------------------------------------------
 
-def grade_one(course: Path, work: Path, name: str, answers: list[Answer], timeout_args: tuple[str, ...]) -> dict:
-    """Release ``name`` in ``work`` (a copy of ``course``), autograde the solution on its own (timed), then the
-    released version as is and every answer, generate feedback for all; check every part's points, that no
-    feedback shows a hidden test and that a stuck cell's feedback says how long it ran. Returns what it measured."""
+def grade_one(course: Path, work: Path, name: str, answers: list[Answer], timeout_args: tuple[str, ...],
+              time_solution: bool = True) -> dict:
+    """Release ``name`` in ``work`` (a copy of ``course``), autograde the solution on its own (timed; with
+    ``time_solution=False`` together with the others, and ``autograde_seconds`` is None), then the released version
+    as is and every answer, generate feedback for all; check every part's points, that no feedback shows a hidden
+    test and that a stuck cell's feedback says how long it ran. Returns what it measured."""
     shutil.copytree(course, work, ignore=shutil.ignore_patterns(
         "release", "solution", "submitted", "autograded", "feedback", "gradebook.db", "grades*.csv",
         ".ipynb_checkpoints"))
@@ -413,17 +415,18 @@ def grade_one(course: Path, work: Path, name: str, answers: list[Answer], timeou
     parts = graded_parts(source)
     submissions = [Answer(SOLUTION, "correct", "the source notebook's solution", {}, dict(parts)),
                    Answer(BLANK, "blank", "the released notebook as is", {}, {part: 0 for part in parts}), *answers]
+    seconds = None
     for answer in submissions:
         notebook = source if answer.name == SOLUTION else submission(released, answer)
         write_notebook(notebook, work / "submitted" / answer.name / name / f"{name}.ipynb")
         if set(answer.expected) != set(parts):
             raise ValueError(f"answer {answer.name!r} of {name} expects points for {sorted(answer.expected)}; "
                              f"the graded parts are {sorted(parts)}.")
-        if answer.name == SOLUTION:  # one submission on its own: what grading a student costs
+        if answer.name == SOLUTION and time_solution:  # one submission on its own: what grading a student costs
             started = time.perf_counter()
             nbgrader(work, "autograde", name, "--student", SOLUTION, *timeout_args)
             seconds = time.perf_counter() - started
-    log = nbgrader(work, "autograde", name, *timeout_args)  # the others: the solution is graded already
+    log = nbgrader(work, "autograde", name, *timeout_args)  # the others (and the solution, when it was not timed)
     nbgrader(work, "generate_feedback", name, "--force")
     hidden = hidden_lines(source, released)
     rows, problems = [], []
@@ -456,19 +459,20 @@ def grade_one(course: Path, work: Path, name: str, answers: list[Answer], timeou
     solution = rows[0]
     limits = {cell: max(MINIMUM, math.ceil(FACTOR * value)) for cell, value in cell_seconds.items()}
     return {"score": sum(p["given"] for p in solution["parts"].values()), "max_score": sum(parts.values()),
-            "autograde_seconds": round(seconds, 1), "cell_seconds": cell_seconds,
+            "autograde_seconds": None if seconds is None else round(seconds, 1), "cell_seconds": cell_seconds,
             "limits_from_these_times": limits, "submissions": rows}
 
 
 def round_trip(course: Path = COURSE, answers: Path | None = ANSWERS, work: Path | None = None, workers: int = 1,
-               minimum_timeout: int | None = None, measured: Path | None = None) -> dict[str, dict]:
+               minimum_timeout: int | None = None, measured: Path | None = None,
+               time_solution: bool = True) -> dict[str, dict]:
     """Grade every assignment as :func:`grade_one` does, in ``work`` (default: a temporary folder, removed after),
     one course copy per assignment so that ``workers`` of them can run at once (timings are only comparable with
     ``workers=1``). ``answers``: the folder of answer files (None: the solution and the blank release only);
     ``minimum_timeout`` overrides :data:`MINIMUM` (CI lowers it, so that a stuck answer costs seconds), ``measured``
     the results file whose solution times size the limits (default :data:`MEASURED`).
-    Returns, per assignment, the solution's ``score``, ``max_score`` and ``autograde_seconds`` (one submission),
-    its ``cell_seconds``, and every submission's points part by part; raises when a part's points are not the
+    Returns, per assignment, the solution's ``score``, ``max_score`` and ``autograde_seconds`` (one submission; None
+    with ``time_solution=False``, which grades the solution with the others: quicker, for tests), its ``cell_seconds``, and every submission's points part by part; raises when a part's points are not the
     ones expected."""
     from helpers import config
 
@@ -480,7 +484,7 @@ def round_trip(course: Path = COURSE, answers: Path | None = ANSWERS, work: Path
         jobs = {name: (course, base / name, name, load_answers(answers, name) if answers else [], timeout_args)
                 for name in names(course)}
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = {name: pool.submit(grade_one, *job) for name, job in jobs.items()}
+            futures = {name: pool.submit(grade_one, *job, time_solution=time_solution) for name, job in jobs.items()}
             return {name: future.result() for name, future in futures.items()}
 
 
