@@ -471,9 +471,10 @@ def round_trip(course: Path = COURSE, answers: Path | None = ANSWERS, work: Path
     ``workers=1``). ``answers``: the folder of answer files (None: the solution and the blank release only);
     ``minimum_timeout`` overrides :data:`MINIMUM` (CI lowers it, so that a stuck answer costs seconds), ``measured``
     the results file whose solution times size the limits (default :data:`MEASURED`).
-    Returns, per assignment, the solution's ``score``, ``max_score`` and ``autograde_seconds`` (one submission; None
-    with ``time_solution=False``, which grades the solution with the others: quicker, for tests), its ``cell_seconds``, and every submission's points part by part; raises when a part's points are not the
-    ones expected."""
+    Returns, per assignment, the solution's ``score``, ``max_score`` and ``autograde_seconds`` (one submission;
+    None with ``time_solution=False``, which grades the solution with the others: quicker, for tests), its
+    ``cell_seconds``, and every submission's points part by part; raises when a part's points are not the ones
+    expected."""
     from helpers import config
 
     config.split_plan_for(config.read_profile())  # data made once, before notebooks run side by side
