@@ -34,6 +34,8 @@ def test_the_refit_never_reads_the_evaluate_split(tmp_path, monkeypatch):
     notebook.cells = (notebook.cells[:parameters + 1] + [quick] + before
                       + [nbformat.v4.new_code_cell(POISON), notebook.cells[refit]])
     monkeypatch.setenv("VOC_PROFILE", "tiny")
+    for name, folder in (("VOC_DATA_DIR", "data"), ("VOC_RESULTS_DIR", "results")):  # not the folders nbval's 05 writes
+        monkeypatch.setenv(name, str(tmp_path / folder))
     client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOK.parent)}})
     client.execute()  # an AssertionError in the refit cell would raise here

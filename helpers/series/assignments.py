@@ -464,12 +464,13 @@ def grade_one(course: Path, work: Path, name: str, answers: list[Answer], timeou
 
 
 def round_trip(course: Path = COURSE, answers: Path | None = ANSWERS, work: Path | None = None, workers: int = 1,
-               minimum_timeout: int | None = None, measured: Path | None = None,
+               minimum_timeout: int | None = None, factor: float | None = None, measured: Path | None = None,
                time_solution: bool = True) -> dict[str, dict]:
     """Grade every assignment as :func:`grade_one` does, in ``work`` (default: a temporary folder, removed after),
     one course copy per assignment so that ``workers`` of them can run at once (timings are only comparable with
     ``workers=1``). ``answers``: the folder of answer files (None: the solution and the blank release only);
-    ``minimum_timeout`` overrides :data:`MINIMUM` (CI lowers it, so that a stuck answer costs seconds), ``measured``
+    ``minimum_timeout`` overrides :data:`MINIMUM` (CI lowers it, so that a stuck answer costs seconds), ``factor``
+    :data:`FACTOR` (CI raises it: the limits come from a run one at a time, CI grades side by side), ``measured``
     the results file whose solution times size the limits (default :data:`MEASURED`).
     Returns, per assignment, the solution's ``score``, ``max_score`` and ``autograde_seconds`` (one submission;
     None with ``time_solution=False``, which grades the solution with the others: quicker, for tests), its
@@ -479,6 +480,7 @@ def round_trip(course: Path = COURSE, answers: Path | None = ANSWERS, work: Path
 
     config.split_plan_for(config.read_profile())  # data made once, before notebooks run side by side
     timeout_args = (*(() if minimum_timeout is None else (f"--TimedExecute.minimum_timeout={minimum_timeout}",)),
+                    *(() if factor is None else (f"--TimedExecute.factor={factor}",)),
                     *(() if measured is None else (f"--TimedExecute.measured={Path(measured).resolve()}",)))
     with tempfile.TemporaryDirectory(prefix="voc-assignments-") as temp:
         base = Path(work) if work is not None else Path(temp)
