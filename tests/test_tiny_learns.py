@@ -1,5 +1,6 @@
 """On the tiny profile every model visibly learns: the notebooks, run by nbval before this file
-(``testpaths`` puts ``notebooks`` first), wrote their results to this session's results folder."""
+(``testpaths`` puts ``notebooks`` first, and conftest.py runs both on one pytest-xdist worker), wrote their
+results to this session's results folder."""
 
 import os
 from pathlib import Path
@@ -13,9 +14,12 @@ EVERY_MODEL = (*results.FROM_SCRATCH, "transfer", "transfer_refit")
 
 
 @pytest.fixture(scope="module")
-def tiny_results():
+def tiny_results(request):
     folder = Path(os.environ["VOC_RESULTS_DIR"]) / "tiny"
     if not any(folder.glob("*/metrics.json")):
+        if any(item.path.suffix == ".ipynb" for item in request.session.items):  # the whole suite: they should have
+            pytest.fail("the notebooks of this session wrote no results before this file ran: conftest.py runs "
+                        "them first, on the same pytest-xdist worker")
         pytest.skip("the tiny notebooks have not run in this session: run the whole suite (python -m pytest)")
     return results.load_results(folder), results.load_labels(folder)
 
