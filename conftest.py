@@ -1,10 +1,13 @@
-"""Test-wide settings: the tiny profile, no GUI backend, quiet TensorFlow.
+"""Test-wide settings: the tiny profile, no GUI backend, quiet TensorFlow; and which
+pytest-xdist worker runs what.
 
 Set before any test or notebook kernel starts, so the notebooks that nbval
 runs (they inherit this environment) use the tiny profile too.
 """
 
 import os
+
+import pytest
 
 os.environ["VOC_PROFILE"] = "tiny"
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -17,9 +20,6 @@ if "VOC_RESULTS_DIR" not in os.environ:
     import tempfile
 
     os.environ["VOC_RESULTS_DIR"] = tempfile.mkdtemp(prefix="voc-test-results-")
-
-
-import pytest  # noqa: E402
 
 
 def in_series(nodeid: str) -> bool:

@@ -31,3 +31,17 @@ def tiny_root(tmp_path_factory):
 def own_tiny_root(tmp_path):
     """A tiny VOC tree a test may change."""
     return make_tiny_voc(tmp_path, seed=1, split_sizes={"train": 60, "val": 60})
+
+
+def use_own_folders(patch, folder):
+    """Point ``VOC_DATA_DIR`` and ``VOC_RESULTS_DIR`` into ``folder``: the notebooks that nbval runs meanwhile, on
+    the other pytest-xdist worker, write the checkout's ``data/`` (conftest.py at the checkout's root)."""
+    patch.setenv("VOC_DATA_DIR", str(folder / "data"))
+    patch.setenv("VOC_RESULTS_DIR", str(folder / "results"))
+
+
+@pytest.fixture
+def own_folders(tmp_path, monkeypatch):
+    """Data and results of this test in its ``tmp_path`` (see :func:`use_own_folders`)."""
+    use_own_folders(monkeypatch, tmp_path)
+    return tmp_path

@@ -14,6 +14,7 @@ import nbformat
 import pytest
 
 from helpers.series import assignments
+from tests.conftest import use_own_folders
 
 CI_MINIMUM = 10
 """The least time limit of a cell in this test (30 s when grading): a stuck answer costs 10 s here."""
@@ -28,17 +29,11 @@ by side with the notebooks, and a correct answer's setup cell, TensorFlow's impo
 def graded(tmp_path_factory):
     work = tmp_path_factory.mktemp("courses")
     with pytest.MonkeyPatch.context() as patch:
-        own_folders(patch, tmp_path_factory.mktemp("grading"))
+        use_own_folders(patch, tmp_path_factory.mktemp("grading"))
         found = assignments.round_trip(work=work, workers=min(3, os.cpu_count() or 1), minimum_timeout=CI_MINIMUM,
                                        factor=CI_FACTOR,
                                        time_solution=False)  # the solution graded with the others: one run less
     return work, found
-
-
-def own_folders(patch, folder):
-    """Data and results in ``folder``: the notebooks that nbval runs meanwhile write the checkout's."""
-    patch.setenv("VOC_DATA_DIR", str(folder / "data"))
-    patch.setenv("VOC_RESULTS_DIR", str(folder / "results"))
 
 
 def test_every_answer_gets_the_points_it_deserves_part_by_part(graded):
@@ -165,8 +160,7 @@ def test_the_readme_rubric_has_one_line_per_graded_part_with_its_points():
     assert rows == expected
 
 
-def test_the_release_holds_no_solution_or_hidden_test_and_the_series_has_no_outputs(tmp_path, monkeypatch):
-    own_folders(monkeypatch, tmp_path)
+def test_the_release_holds_no_solution_or_hidden_test_and_the_series_has_no_outputs(tmp_path, own_folders):
     course = tmp_path / "course"
     shutil.copytree(assignments.COURSE, course, ignore=shutil.ignore_patterns(
         "release", "solution", "submitted", "autograded", "feedback", "gradebook.db"))

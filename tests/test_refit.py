@@ -24,7 +24,7 @@ for store in (acts, frozen_maps, pooled, max_pooled, targets, labels):
 '''
 
 
-def test_the_refit_never_reads_the_evaluate_split(tmp_path, monkeypatch):
+def test_the_refit_never_reads_the_evaluate_split(own_folders, monkeypatch):
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     refit = next(i for i, cell in enumerate(notebook.cells) if "refit" in cell.metadata.get("tags", []))
     parameters = next(i for i, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", []))
@@ -34,8 +34,6 @@ def test_the_refit_never_reads_the_evaluate_split(tmp_path, monkeypatch):
     notebook.cells = (notebook.cells[:parameters + 1] + [quick] + before
                       + [nbformat.v4.new_code_cell(POISON), notebook.cells[refit]])
     monkeypatch.setenv("VOC_PROFILE", "tiny")
-    for name, folder in (("VOC_DATA_DIR", "data"), ("VOC_RESULTS_DIR", "results")):  # not the folders nbval's 05 writes
-        monkeypatch.setenv(name, str(tmp_path / folder))
     client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOK.parent)}})
     client.execute()  # an AssertionError in the refit cell would raise here
