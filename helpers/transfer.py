@@ -85,6 +85,9 @@ def default_weights() -> str:
     return os.environ.get("VOC_BACKBONE_WEIGHTS") or "imagenet"
 
 
+RANDOM_ASKED = "random initialisation (asked for)"
+
+
 def load_backbone(name: str, image_size: int, weights: str | os.PathLike | None = "imagenet",
                   ) -> tuple[keras.Model, str]:
     """``keras.applications.<name>`` without its classifier (``include_top=False``,
@@ -106,13 +109,10 @@ def load_backbone(name: str, image_size: int, weights: str | os.PathLike | None 
 def _load_backbone(constructor, name: str, image_size: int, weights) -> tuple[keras.Model, str]:
     shape = (image_size, image_size, 3)
     if weights is None:
-        return _random_backbone(constructor, shape), "random initialisation (asked for)"
+        return _random_backbone(constructor, shape), RANDOM_ASKED
     if weights != "imagenet":
-        path = Path(weights).expanduser()
-        if not path.is_file():
-            raise FileNotFoundError(f"No weights file at {path}. Give the path of a {name} weights file "
-                                    "(without the top), or WEIGHTS = 'imagenet' to download them.")
-        return constructor(include_top=False, weights=str(path), input_shape=shape), f"ImageNet, from {path.name}"
+        sentence = weights_sentence(name, weights)  # raises for a missing file
+        return constructor(include_top=False, weights=str(Path(weights).expanduser()), input_shape=shape), sentence
     try:
         return constructor(include_top=False, weights="imagenet", input_shape=shape), "ImageNet, from Keras' download"
     except Exception as error:  # Keras wraps download failures in a bare Exception
@@ -271,20 +271,42 @@ def pooled_features(backbone_name: str, image_size: int, weights, plan, cache_di
     """The backbone's globally pooled features of every image of ``plan``, as is
     and mirrored (``orientations``: which of the two), ``{(role, mirrored): (n,
     channels) float16}``, and the sentence on its weights. Read from ``cache_dir``
-    when there (the files that notebooks 00 and 05 write), else computed and saved."""
-    backbone, used = load_backbone(backbone_name, image_size, weights)
-    image = keras.Input((image_size, image_size, 3))
-    extractor = keras.Model(image, keras.layers.GlobalAveragePooling2D()(backbone(Preprocess(backbone_name)(image))))
-    tag = weights_tag(used, weights, seed)
+    when there (the files that notebooks 00 and 05 write), else computed and saved;
+    the backbone is built only when something is to be computed."""
+    def paths(used):
+        tag = weights_tag(used, weights, seed)
+        return {(role, mirrored): Path(cache_dir) / f"{cache_name(backbone_name, image_size, tag, role, mirrored)}"
+                                                    "_pooled.npy"
+                for role in plan.frames for mirrored in orientations}
+
+    used, extractor = weights_sentence(backbone_name, weights), None
+    cached = used is not None and all(path.exists() and len(np.load(path, mmap_mode="r")) == len(plan.frames[role])
+                                      for (role, _), path in paths(used).items())
+    if not cached:  # something to compute: only then is the network built (seconds at 448 px)
+        backbone, used = load_backbone(backbone_name, image_size, weights)
+        image = keras.Input((image_size, image_size, 3))
+        extractor = keras.Model(image, keras.layers.GlobalAveragePooling2D()(backbone(Preprocess(backbone_name)(image))))
     features = {}
-    for role, frame in plan.frames.items():
-        for mirrored in orientations:
-            name = cache_name(backbone_name, image_size, tag, role, mirrored)
-            print(f"{role}, {'mirrored' if mirrored else 'as is'}, {image_size} px:", end="")
-            features[role, mirrored] = cached_predictions(extractor, frame, image_size,
-                                                          [Path(cache_dir) / f"{name}_pooled.npy"],
-                                                          flipped=mirrored, batch_size=batch_size)[0]
+    for (role, mirrored), path in paths(used).items():
+        print(f"{role}, {'mirrored' if mirrored else 'as is'}, {image_size} px:", end="")
+        features[role, mirrored] = cached_predictions(extractor, plan.frames[role], image_size, [path],
+                                                      flipped=mirrored, batch_size=batch_size)[0]
     return features, used
+
+
+def weights_sentence(name: str, weights) -> str | None:
+    """:func:`load_backbone`'s sentence on the weights, where it is known without building the network
+    (random or a local file, checked as it checks it); ``None`` for ``"imagenet"``, which depends on the download."""
+    applications_module(name)  # a clear error for an unknown name
+    if weights is None:
+        return RANDOM_ASKED
+    if weights == "imagenet":
+        return None
+    path = Path(weights).expanduser()
+    if not path.is_file():
+        raise FileNotFoundError(f"No weights file at {path}. Give the path of a {name} weights file "
+                                "(without the top), or WEIGHTS = 'imagenet' to download them.")
+    return f"ImageNet, from {path.name}"
 
 
 def attention_head(feature_shape, n_classes: int, *, lam: float = 0.1, temperature: float | None = 1.0,

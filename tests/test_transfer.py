@@ -160,3 +160,27 @@ def test_either_orientation_reads_a_list_of_arrays_as_their_rows_joined():
             np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError):
         transfer.EitherOrientation(parts, flipped[:1], targets, masks, 4)
+
+
+def test_pooled_features_read_from_the_cache_without_building_the_backbone(tmp_path, monkeypatch, capsys):
+    for role in ("fit", "tune"):
+        (tmp_path / role).mkdir()
+    frames = {"fit": _frame(tmp_path / "fit", 3), "tune": _frame(tmp_path / "tune", 2)}
+    plan = type("Plan", (), {"frames": frames})()
+    first, used = transfer.pooled_features("MobileNetV2", 32, None, plan, tmp_path / "cache", orientations=(False,))
+    assert used == "random initialisation (asked for)" and first["fit", False].shape == (3, 1280)
+    assert capsys.readouterr().out.count("computed") == 2
+
+    def no_building(*args, **kwargs):
+        raise AssertionError("the backbone was built although every feature was in the cache")
+
+    monkeypatch.setattr(transfer, "load_backbone", no_building)
+    again, used_again = transfer.pooled_features("MobileNetV2", 32, None, plan, tmp_path / "cache",
+                                                 orientations=(False,))
+    assert used_again == used and np.array_equal(again["tune", False], first["tune", False])
+    assert capsys.readouterr().out.count("read from the cache") == 2
+    plan.frames["tune"] = frames["tune"].head(1)  # a cache of another length: computed again, so built
+    with pytest.raises(AssertionError, match="was built"):
+        transfer.pooled_features("MobileNetV2", 32, None, plan, tmp_path / "cache", orientations=(False,))
+    with pytest.raises(FileNotFoundError, match="nothing.h5"):
+        transfer.pooled_features("MobileNetV2", 32, tmp_path / "nothing.h5", plan, tmp_path / "cache")
