@@ -181,6 +181,11 @@ def _storable(values: np.ndarray, dtype: str) -> str:
     return dtype
 
 
+def in_cache(paths, n_rows: int) -> bool:
+    """Whether every one of ``paths`` holds a cached array of ``n_rows`` rows (another length: another plan)."""
+    return all(Path(p).exists() and len(np.load(p, mmap_mode="r")) == n_rows for p in paths)
+
+
 def cached_predictions(model: keras.Model, frame: pd.DataFrame, image_size: int, paths: list[str | os.PathLike],
                        flipped: bool = False, batch_size: int = 32, dtype: str = "float16") -> list[np.ndarray]:
     """``model``'s outputs (one path per output, ``.npy``) for every image of
@@ -190,11 +195,9 @@ def cached_predictions(model: keras.Model, frame: pd.DataFrame, image_size: int,
     for float16 are kept in float32). Delete the
     files to recompute, e.g. after changing the weights."""
     paths = [Path(p) for p in paths]
-    if all(p.exists() for p in paths):
-        arrays = [np.load(p) for p in paths]
-        if all(len(a) == len(frame) for a in arrays):
-            print(f" read from the cache ({', '.join(p.name for p in paths)})")
-            return arrays
+    if in_cache(paths, len(frame)):
+        print(f" read from the cache ({', '.join(p.name for p in paths)})")
+        return [np.load(p) for p in paths]
     with evaluation.Stopwatch() as watch:
         outputs = model.predict(image_batches(frame, image_size, batch_size, flipped), verbose=0)
     outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
@@ -275,17 +278,18 @@ def pooled_features(backbone_name: str, image_size: int, weights, plan, cache_di
     the backbone is built only when something is to be computed."""
     def paths(used):
         tag = weights_tag(used, weights, seed)
-        return {(role, mirrored): Path(cache_dir) / f"{cache_name(backbone_name, image_size, tag, role, mirrored)}"
-                                                    "_pooled.npy"
+        return {(role, mirrored): Path(cache_dir) / (cache_name(backbone_name, image_size, tag, role, mirrored)
+                                                     + "_pooled.npy")
                 for role in plan.frames for mirrored in orientations}
 
     used, extractor = weights_sentence(backbone_name, weights), None
-    cached = used is not None and all(path.exists() and len(np.load(path, mmap_mode="r")) == len(plan.frames[role])
+    cached = used is not None and all(in_cache([path], len(plan.frames[role]))
                                       for (role, _), path in paths(used).items())
     if not cached:  # something to compute: only then is the network built (seconds at 448 px)
         backbone, used = load_backbone(backbone_name, image_size, weights)
         image = keras.Input((image_size, image_size, 3))
-        extractor = keras.Model(image, keras.layers.GlobalAveragePooling2D()(backbone(Preprocess(backbone_name)(image))))
+        pooled = keras.layers.GlobalAveragePooling2D()(backbone(Preprocess(backbone_name)(image)))
+        extractor = keras.Model(image, pooled)
     features = {}
     for (role, mirrored), path in paths(used).items():
         print(f"{role}, {'mirrored' if mirrored else 'as is'}, {image_size} px:", end="")
