@@ -29,4 +29,18 @@ def test_each_row_takes_the_newest_run_that_finished_the_notebook(tmp_path):
     assert "| `tiny` | 800 synthetic images | 7 s |\n" in filled
     assert "| `full` | VOC 2007 | 18.4 min | 40 s (one H200) |" in filled  # a measured GPU column stays
     assert "| `small` | 933 images | 1 s |\n" in filled  # no run: left as it was
-    assert "measured on 2026-11-23" in filled
+    # rows measured on different days: each date with its rows (the machine's speed varies from day to day)
+    assert "measured on 2026-11-22 (`tiny`) and 2026-11-23 (`full`)):" in filled
+    again = runtimes.fill(filled, "00.ipynb", runtimes.measured_times(tmp_path))
+    assert again == filled  # the longer phrase is found and replaced, not appended to
+
+
+def test_rows_measured_on_one_day_give_one_date(tmp_path):
+    _run(tmp_path / "tiny" / "run_times", "tiny", {"00.ipynb": 5.0}, "2026-11-20")
+    _run(tmp_path / "full" / "run_times", "full", {"00.ipynb": 60.0}, "2026-11-20")
+    once = runtimes.fill(TABLE, "00.ipynb", runtimes.measured_times(tmp_path))
+    assert "measured on 2026-11-20):" in once
+    _run(tmp_path / "full" / "run_times", "full", {"00.ipynb": 61.0}, "2026-11-24")
+    twice = runtimes.fill(once, "00.ipynb", runtimes.measured_times(tmp_path))
+    assert "measured on 2026-11-20 (`tiny`) and 2026-11-24 (`full`)):" in twice
+    assert runtimes.fill(twice, "00.ipynb", runtimes.measured_times(tmp_path / "tiny")) == twice  # nothing measured

@@ -18,7 +18,8 @@ from pathlib import Path
 from helpers.config import PROFILES
 
 _ROW = re.compile(r"^\| `(?P<profile>\w+)` \| (?P<data>[^|]+) \| (?P<cpu>[^|]+) \|(?P<rest>(?: [^|]+ \|)*)$", re.M)
-_DATE = re.compile(r"(measured on )(\d{4}-\d{2}-\d{2})")
+# "measured on 2026-12-03", or one date per group of rows: "measured on 2026-12-02 (`full`) and 2026-12-03 (`tiny`)"
+_DATE = re.compile(r"(measured on )(\d{4}-\d{2}-\d{2}(?: \([^)]*\))?(?:(?:, | and )\d{4}-\d{2}-\d{2} \([^)]*\))*)")
 
 
 def shown(seconds: float) -> str:
@@ -40,18 +41,27 @@ def measured_times(results_dir: Path) -> dict[tuple[str, str], tuple[float, str]
 
 
 def fill(text: str, notebook: str, times: dict) -> str:
-    """``text`` with each profile row's CPU column and the date set from ``times``."""
-    dates = []
+    """``text`` with each profile row's CPU column set from ``times``, and the date
+    they were measured on: one date, or each date with the rows it holds."""
+    dates: dict[str, list[str]] = {}
 
     def row(match: re.Match) -> str:
         measured = times.get((match["profile"], notebook))
         if measured is None:
             return match[0]
-        dates.append(measured[1])
+        dates.setdefault(measured[1], []).append(f"`{match['profile']}`")
         return f"| `{match['profile']}` | {match['data']} | {shown(measured[0])} |{match['rest']}"
 
     text = _ROW.sub(row, text)
-    return _DATE.sub(lambda m: m[1] + max(dates), text) if dates else text
+    return _DATE.sub(lambda m: m[1] + dated(dates), text) if dates else text
+
+
+def dated(dates: dict[str, list[str]]) -> str:
+    """``"2026-12-03"`` for one date; ``"2026-12-02 (`full`) and 2026-12-03 (`tiny`, `small`)"`` for several."""
+    if len(dates) == 1:
+        return next(iter(dates))
+    parts = [f"{date} ({', '.join(rows)})" for date, rows in sorted(dates.items())]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def write(root: Path) -> list[str]:
