@@ -35,7 +35,7 @@ from helpers.voc import CLASSES, label_matrix
 
 MODEL_NAMES = {
     "model1": "Model 1: 20 binary CNNs",
-    "model2": "Model 2: Model 1's first CNN frozen as the base + 20 heads (the original design)",
+    "model2": "Model 2: a one-class CNN by Model 1's recipe, frozen as the base + 20 heads (the original design)",
     "model2_shared_base": "Model 2, variant: a base trained on all 20 classes, frozen + 20 heads",
     "model3": "Model 3: one CNN, 20 sigmoids",
     "model3_improved": "Model 3, improved from scratch",
