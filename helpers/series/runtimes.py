@@ -4,7 +4,8 @@ Each notebook's intro has a table with one row per profile; its CPU column is
 the notebook's wall time (a GPU column appears only once it has been measured, naming the GPU) in the newest
 ``python -m helpers.series`` run of that profile that finished it (``results/<profile>/run_times/*.json``; a run
 stopped part-way records the notebooks it finished).
-``python -m helpers.series.runtimes`` rewrites those cells and the "measured on" date.
+``python -m helpers.series.runtimes`` rewrites those cells and the "measured on" date (each date with its
+rows when they were run on different days).
 """
 
 from __future__ import annotations
