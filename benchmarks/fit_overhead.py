@@ -18,16 +18,14 @@ Not a test: it prints measured figures and writes them to ``results/benchmarks/f
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-from helpers import environment, models, training
+from helpers import models, results, training
 
 import keras  # noqa: E402  (after helpers, which quiets TensorFlow)
 import tensorflow as tf  # noqa: E402
@@ -132,17 +130,12 @@ def main(argv=None) -> int:
         print(f"a fresh 20-output network, one epoch on 400 images: {name} {seconds:.2f} s")
     record["fresh_network_seconds"] = tracing
 
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps({
+    results.write_benchmark(args.output, {
         "what": "seconds; random arrays shaped like the tiny profile's",
         "image_size": args.image_size, "epochs": args.epochs, "batch_size": args.batch_size,
         "images_per_epoch_twenty_fits": images_per_epoch,
         **{key: (round(value, 2) if isinstance(value, float) else {k: round(v, 2) for k, v in value.items()})
-           for key, value in record.items()},
-        "machine": environment.machine(), "versions": environment.versions(),
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }, indent=2) + "\n")
-    print(f"written to {args.output}")
+           for key, value in record.items()}})
     return 0
 
 
