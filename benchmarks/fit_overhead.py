@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers import models, results, training
+from helpers import data, models, results, training
 
 import keras  # noqa: E402  (after helpers, which quiets TensorFlow)
 import tensorflow as tf  # noqa: E402
@@ -64,18 +64,17 @@ def twenty_fits(feed: str, x_fit, y_fit, x_tune, y_tune, rows_per_class, image_s
     start = time.perf_counter()
     for k, rows in enumerate(rows_per_class):
         reset()
-        if feed == "numpy arrays":
-            network.fit(x_fit[rows], y_fit[rows, k], batch_size=batch_size, epochs=epochs, verbose=0,
-                        validation_data=(x_tune, y_tune[:, k]), validation_batch_size=256,
-                        callbacks=[keras.callbacks.EarlyStopping("val_auc_pr", mode="max", patience=2,
-                                                                 restore_best_weights=True)])
+        if feed == "numpy arrays":  # what the notebooks pass: fit shuffles the arrays itself
+            feeding = {"x": x_fit[rows], "y": y_fit[rows, k], "batch_size": batch_size,
+                       "validation_data": (x_tune, y_tune[:, k]), "validation_batch_size": 256}
         else:
             optimise = feed == "tf.data, default options"
-            network.fit(as_dataset(x_fit[rows], y_fit[rows, k], batch_size, optimise, shuffle=True), epochs=epochs,
-                        verbose=0, shuffle=False,  # the dataset shuffles itself
-                        validation_data=as_dataset(x_tune, y_tune[:, k], 256, optimise, shuffle=False),
-                        callbacks=[keras.callbacks.EarlyStopping("val_auc_pr", mode="max", patience=2,
-                                                                 restore_best_weights=True)])
+            feeding = {"x": as_dataset(x_fit[rows], y_fit[rows, k], batch_size, optimise, shuffle=True),
+                       "shuffle": False,  # the dataset shuffles itself
+                       "validation_data": as_dataset(x_tune, y_tune[:, k], 256, optimise, shuffle=False)}
+        network.fit(**feeding, epochs=epochs, verbose=0,
+                    callbacks=[keras.callbacks.EarlyStopping("val_auc_pr", mode="max", patience=2,
+                                                             restore_best_weights=True)])
     return time.perf_counter() - start
 
 
@@ -107,11 +106,8 @@ def main(argv=None) -> int:
     x_tune = (rng.random((200, args.image_size, args.image_size, 3)) * 255).astype("float32")
     y_fit = (rng.random((400, 20)) < 0.1).astype("float32")
     y_tune = (rng.random((200, 20)) < 0.1).astype("float32")
-    rows_per_class = []
-    for k in range(20):  # every positive and twice as many negatives, as notebook 01's balanced sets
-        positives, negatives = np.flatnonzero(y_fit[:, k] == 1), np.flatnonzero(y_fit[:, k] == 0)
-        rows_per_class.append(rng.permutation(np.concatenate(
-            [positives, rng.choice(negatives, min(len(negatives), 2 * len(positives)), replace=False)])))
+    labels = np.where(y_fit == 1, 1, -1)  # VOC's coding: present 1, absent -1
+    rows_per_class = [data.balanced_indices(labels, k, 2, rng) for k in range(20)]  # notebook 01's balanced sets
     images_per_epoch = sum(len(rows) for rows in rows_per_class)
 
     record = {"import tensorflow and keras": import_seconds()}
