@@ -6,8 +6,9 @@ not per image, sets its run time. This measures, in one process on random arrays
 
 * importing TensorFlow and Keras in a fresh interpreter (every notebook pays it once);
 * twenty fits of one compiled network reset between them (notebook 01's loop), fed three ways:
-  NumPy arrays (what the notebooks pass; ``fit`` shuffles them every epoch), a shuffled ``tf.data.Dataset``
-  built from them per fit, and the same with tf.data's static optimisations turned off;
+  NumPy arrays (``fit`` shuffles them every epoch), a shuffled ``tf.data.Dataset`` built from them per fit,
+  and ``helpers.data.array_batches`` (the same with tf.data's static optimisations turned off: what
+  notebooks 01 and 02 pass);
 * the first ``fit`` and ``predict`` of a freshly built network (tracing) against a second one.
 
 Not a test: it prints measured figures and writes them to ``results/benchmarks/fit_overhead.json``.
@@ -38,19 +39,13 @@ def import_seconds() -> float:
     return float(out.strip().splitlines()[-1])
 
 
-def as_dataset(x, y, batch_size: int, optimise: bool, shuffle: bool) -> tf.data.Dataset:
+def default_dataset(x, y, batch_size: int, shuffle: bool) -> tf.data.Dataset:
     """``(x, y)`` batched (reshuffled every epoch when ``shuffle``, as ``fit`` does with arrays), with
-    tf.data's default static optimisations or none."""
+    tf.data's default static optimisations: ``data.array_batches`` without its options."""
     dataset = tf.data.Dataset.from_tensor_slices((x, y))
     if shuffle:
         dataset = dataset.shuffle(len(x), seed=0)
-    dataset = dataset.batch(batch_size)
-    if not optimise:
-        options = tf.data.Options()
-        options.experimental_optimization.apply_default_optimizations = False
-        options.autotune.enabled = False
-        dataset = dataset.with_options(options)
-    return dataset
+    return dataset.batch(batch_size)
 
 
 def twenty_fits(feed: str, x_fit, y_fit, x_tune, y_tune, rows_per_class, image_size: int, epochs: int,
@@ -67,11 +62,13 @@ def twenty_fits(feed: str, x_fit, y_fit, x_tune, y_tune, rows_per_class, image_s
         if feed == "numpy arrays":  # what the notebooks pass: fit shuffles the arrays itself
             feeding = {"x": x_fit[rows], "y": y_fit[rows, k], "batch_size": batch_size,
                        "validation_data": (x_tune, y_tune[:, k]), "validation_batch_size": 256}
+        elif feed == "tf.data, default options":  # the datasets shuffle themselves
+            feeding = {"x": default_dataset(x_fit[rows], y_fit[rows, k], batch_size, shuffle=True), "shuffle": False,
+                       "validation_data": default_dataset(x_tune, y_tune[:, k], 256, shuffle=False)}
         else:
-            optimise = feed == "tf.data, default options"
-            feeding = {"x": as_dataset(x_fit[rows], y_fit[rows, k], batch_size, optimise, shuffle=True),
-                       "shuffle": False,  # the dataset shuffles itself
-                       "validation_data": as_dataset(x_tune, y_tune[:, k], 256, optimise, shuffle=False)}
+            feeding = {"x": data.array_batches(x_fit[rows], y_fit[rows, k], batch_size=batch_size, shuffle=True),
+                       "shuffle": False,
+                       "validation_data": data.array_batches(x_tune, y_tune[:, k], batch_size=256)}
         network.fit(**feeding, epochs=epochs, verbose=0,
                     callbacks=[keras.callbacks.EarlyStopping("val_auc_pr", mode="max", patience=2,
                                                              restore_best_weights=True)])
@@ -115,7 +112,7 @@ def main(argv=None) -> int:
     twenty_fits("numpy arrays", x_fit, y_fit, x_tune, y_tune, rows_per_class[:2], args.image_size, 1,
                 args.batch_size)  # warm-up: TensorFlow's one-off start-up costs
     fits = {}
-    for feed in ("numpy arrays", "tf.data, default options", "tf.data, optimisations off"):
+    for feed in ("numpy arrays", "tf.data, default options", "tf.data, optimisations off (data.array_batches)"):
         fits[feed] = twenty_fits(feed, x_fit, y_fit, x_tune, y_tune, rows_per_class, args.image_size, args.epochs,
                                  args.batch_size)
         print(f"twenty fits, {args.epochs} epochs, {images_per_epoch} images per epoch in all, {feed}: "

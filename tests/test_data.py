@@ -72,3 +72,27 @@ def test_balanced_indices_take_every_positive_and_twice_as_many_negatives():
     assert (labels[rows, 0] == -1).sum() == 20
     few = data.balanced_indices(labels, 0, 100, np.random.default_rng(0))  # more asked than there are
     assert (labels[few, 0] == -1).sum() == 85
+
+
+def test_array_batches_give_every_row_once_per_epoch_in_a_fresh_order():
+    x = np.arange(10, dtype="float32")[:, None]
+    batches = data.array_batches(x, x[:, 0] * 2, x[:, 0] * 3, batch_size=4, shuffle=True, seed=1)
+    epochs = [[tuple(b.numpy() for b in batch) for batch in batches] for _ in range(2)]
+    for epoch in epochs:
+        assert [len(xb) for xb, _, _ in epoch] == [4, 4, 2]
+        xs = np.concatenate([xb[:, 0] for xb, _, _ in epoch])
+        assert sorted(xs) == list(range(10))
+        for xb, yb, wb in epoch:  # the rows stay together
+            np.testing.assert_array_equal(yb, xb[:, 0] * 2)
+            np.testing.assert_array_equal(wb, xb[:, 0] * 3)
+    orders = [np.concatenate([xb[:, 0] for xb, _, _ in epoch]) for epoch in epochs]
+    assert not np.array_equal(orders[0], orders[1])
+    unshuffled = np.concatenate([xb.numpy()[:, 0] for xb, _ in data.array_batches(x, x[:, 0], batch_size=3)])
+    np.testing.assert_array_equal(unshuffled, np.arange(10))
+
+
+@pytest.mark.parametrize("rows, batch_size, message",
+                         [((10, 9), 4, "one row per example"), ((10, 10), 0, "at least 1")])
+def test_array_batches_refuse_bad_input(rows, batch_size, message):
+    with pytest.raises(ValueError, match=message):
+        data.array_batches(np.zeros((rows[0], 2)), np.zeros(rows[1]), batch_size=batch_size)
