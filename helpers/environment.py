@@ -31,6 +31,30 @@ def versions(libraries=LIBRARIES) -> dict[str, str]:
     return found
 
 
+CPU_FEATURES = ("avx512f", "avx512_bf16", "amx_bf16")  # instruction sets oneDNN picks its kernels by
+
+
+def cpu(cpuinfo: str | None = None) -> str:
+    """The processor, e.g. ``"Intel(R) Xeon(R) Processor (family 6, model 167), avx512f avx512_bf16 amx_bf16"``:
+    its name and model numbers, and which of :data:`CPU_FEATURES` it has. oneDNN picks its
+    kernels by these, so a run on another host may compute other float figures; recorded
+    beside run times and results. Read from ``cpuinfo`` (the text of ``/proc/cpuinfo``),
+    by default the machine's own; where there is none, :func:`platform.processor`."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError:
+            return platform.processor() or "unknown processor"
+    first = {}
+    for line in cpuinfo.split("\n\n")[0].splitlines():  # the first processor's block
+        key, _, value = line.partition(":")
+        first[key.strip()] = value.strip()
+    flags = set(first.get("flags", "").split())
+    text = f"{first.get('model name', 'unknown processor')} (family {first.get('cpu family', '?')}, " \
+           f"model {first.get('model', '?')})"
+    return f"{text}, {' '.join(f for f in CPU_FEATURES if f in flags) or 'none of ' + ' '.join(CPU_FEATURES)}"
+
+
 def machine() -> str:
     """A one-line description, e.g. ``"x86_64, 2 cores, 23.4 GiB, Linux, no GPU"``.
 

@@ -64,7 +64,7 @@ def provenance(profile: str, plan) -> dict:
     """Profile, splits and image counts of a :class:`helpers.config.SplitPlan`,
     with machine, versions and date."""
     return {"profile": profile, "splits": dict(plan.sources), "n_images": dict(plan.n_images),
-            "machine": environment.machine(), "versions": environment.versions(),
+            "machine": environment.machine(), "cpu": environment.cpu(), "versions": environment.versions(),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
 
@@ -103,7 +103,7 @@ def write_record(path: str | os.PathLike, record: dict) -> Path:
 def write_benchmark(path: str | os.PathLike, record: dict) -> Path:
     """Write a benchmark's figures with the machine, versions and date they were
     measured on (see :func:`write_record`); say where, and return the path."""
-    stamped = {**record, "machine": environment.machine(), "versions": environment.versions(),
+    stamped = {**record, "machine": environment.machine(), "cpu": environment.cpu(), "versions": environment.versions(),
                "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     path = write_record(path, stamped)
     print(f"written to {path}")

@@ -13,6 +13,27 @@ def test_describing_the_machine_does_not_import_tensorflow():
     assert imported == "False" and "cores" in description and "GPU" not in description
 
 
+CPUINFO = """processor\t: 0
+vendor_id\t: GenuineIntel
+cpu family\t: 6
+model\t\t: 167
+model name\t: Intel(R) Xeon(R) Processor
+flags\t\t: fpu sse avx2 avx512f avx512bw avx512_bf16 amx_tile
+
+processor\t: 1
+model name\t: another block, not read
+"""
+
+
+def test_the_processor_is_named_with_the_instruction_sets_onednn_picks_kernels_by():
+    from helpers import environment
+
+    assert environment.cpu(CPUINFO) == "Intel(R) Xeon(R) Processor (family 6, model 167), avx512f avx512_bf16"
+    older = CPUINFO.replace(" avx512f avx512bw avx512_bf16", "")
+    assert environment.cpu(older).endswith(", none of avx512f avx512_bf16 amx_bf16")
+    assert environment.cpu("") == "unknown processor (family ?, model ?), none of avx512f avx512_bf16 amx_bf16"
+
+
 def test_the_quiet_import_keeps_tensorflow_start_up_lines_out_of_stderr():
     result = subprocess.run([sys.executable, "-c", "from helpers import environment; tf = environment.import_tensorflow(); "
                              "print(environment.machine())"], capture_output=True, text=True, check=True)

@@ -39,6 +39,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from helpers import environment
 from helpers.config import PROFILES, default_data_dir
 
 
@@ -84,6 +85,7 @@ def write_times(path: Path, profile: str, planned: list[str], seconds: dict[str,
               "total_seconds": round(sum(seconds.values()), 1), "complete": set(planned) <= set(seconds),
               "running": running, "failed": failed,
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
+              "cpu": environment.cpu(),
               "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     text = json.dumps(record, indent=2) + "\n"
     path.write_text(text)
