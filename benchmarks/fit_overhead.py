@@ -59,7 +59,7 @@ def twenty_fits(feed: str, x_fit, y_fit, x_tune, y_tune, rows_per_class, image_s
     start = time.perf_counter()
     for k, rows in enumerate(rows_per_class):
         reset()
-        if feed == "numpy arrays":  # what the notebooks pass: fit shuffles the arrays itself
+        if feed == "numpy arrays":  # fit shuffles the arrays itself
             feeding = {"x": x_fit[rows], "y": y_fit[rows, k], "batch_size": batch_size,
                        "validation_data": (x_tune, y_tune[:, k]), "validation_batch_size": 256}
         elif feed == "tf.data, default options":  # the datasets shuffle themselves

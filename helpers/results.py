@@ -103,8 +103,8 @@ def write_record(path: str | os.PathLike, record: dict) -> Path:
 def write_benchmark(path: str | os.PathLike, record: dict) -> Path:
     """Write a benchmark's figures with the machine, versions and date they were
     measured on (see :func:`write_record`); say where, and return the path."""
-    stamped = {**record, "machine": environment.machine(), "cpu": environment.cpu(), "versions": environment.versions(),
-               "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    stamped = {**record, "machine": environment.machine(), "cpu": environment.cpu(),
+               "versions": environment.versions(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     path = write_record(path, stamped)
     print(f"written to {path}")
     return path
