@@ -49,10 +49,10 @@ def cpu(cpuinfo: str | None = None) -> str:
     for line in cpuinfo.split("\n\n")[0].splitlines():  # the first processor's block
         key, _, value = line.partition(":")
         first[key.strip()] = value.strip()
-    flags = set(first.get("flags", "").split())
-    text = f"{first.get('model name', 'unknown processor')} (family {first.get('cpu family', '?')}, " \
+    name = f"{first.get('model name', 'unknown processor')} (family {first.get('cpu family', '?')}, " \
            f"model {first.get('model', '?')})"
-    return f"{text}, {' '.join(f for f in CPU_FEATURES if f in flags) or 'none of ' + ' '.join(CPU_FEATURES)}"
+    found = [feature for feature in CPU_FEATURES if feature in first.get("flags", "").split()]
+    return f"{name}, {' '.join(found) if found else 'none of ' + ' '.join(CPU_FEATURES)}"
 
 
 def machine() -> str:
