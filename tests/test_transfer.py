@@ -54,7 +54,7 @@ def test_a_missing_weights_file_is_an_error_that_names_it(tmp_path):
 
 def test_bottom_then_top_compute_what_the_whole_backbone_computes():
     backbone = _mobilenet()
-    for name, cut in transfer.CUT_AFTER.items():
+    for name, cut in [*transfer.CUT_AFTER.items(), *transfer.TINY_CUT_AFTER.items()]:
         assert backbone.name.lower().startswith(name.lower()[:9])
         bottom, top = transfer.split_backbone(backbone, cut)
         x = np.random.default_rng(0).normal(size=(2, 64, 64, 3)).astype("float32")
