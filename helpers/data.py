@@ -15,7 +15,8 @@ the JPEG work; augmentation runs after the cache so that it differs per
 epoch.
 
 Arrays already in memory (notebook 01's images, notebook 02's features, notebook 05's
-tune split) become batches with :func:`array_batches`, a lighter feed for many short fits.
+tune split, notebook 06's pooled features) become batches with :func:`array_batches`, a
+lighter feed for many short fits.
 """
 
 from __future__ import annotations
