@@ -102,7 +102,7 @@ def label_photo(model: keras.Model, source: str | os.PathLike) -> pd.DataFrame:
     with its score and threshold, the predicted ones first, then by score."""
     names, thresholds = labels_of(model)
     image = read_photo(source, int(model.inputs[0].shape[1]))
-    scores = np.asarray(model.predict(image, verbose=0))[0]
+    scores = np.asarray(model.predict_on_batch(image))[0]  # one image: no input pipeline to build and trace
     table = pd.DataFrame({"score": scores, "threshold": thresholds, "predicted": scores >= thresholds}, index=names)
     return table.sort_values(["predicted", "score"], ascending=False)
 

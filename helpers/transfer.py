@@ -137,7 +137,7 @@ def _random_backbone(constructor, shape) -> keras.Model:
     measures that scale, and a ``Rescaling`` layer undoes it."""
     backbone = constructor(include_top=False, weights=None, input_shape=shape)
     noise = np.random.default_rng(0).uniform(-1, 1, (8, *shape)).astype("float32")
-    spread = float(np.std(backbone.predict(noise, verbose=0)))
+    spread = float(np.std(backbone(noise, training=False)))  # eager: one pass needs no compiled function
     if not spread > 0:
         return backbone
     output = keras.layers.Rescaling(1 / spread, name="unit_spread")(backbone.output)
