@@ -15,6 +15,7 @@ import importlib.metadata
 import os
 import platform
 import sys
+import time
 from pathlib import Path
 
 LIBRARIES = ("tensorflow", "keras", "numpy", "pandas", "scikit-learn", "matplotlib", "voc-multilabel-helpers")
@@ -53,6 +54,23 @@ def cpu(cpuinfo: str | None = None) -> str:
            f"model {first.get('model', '?')})"
     found = [feature for feature in CPU_FEATURES if feature in first.get("flags", "").split()]
     return f"{name}, {' '.join(found) if found else 'none of ' + ' '.join(CPU_FEATURES)}"
+
+
+def yardstick() -> float:
+    """Seconds this machine takes for one fixed CPU task (numpy sorts and a plain Python loop, in one
+    thread: under a second on the series' 2-core machine), a reading of its speed to set beside a run's
+    times: a shared machine's speed moves between runs of the same code, and a run that took longer
+    with a higher reading says the machine, not the code, was slower."""
+    import numpy as np
+
+    values = np.random.default_rng(0).random((1000, 1000))
+    start = time.perf_counter()
+    for _ in range(60):
+        np.sort(values, axis=0)
+    total = 0
+    for i in range(3_000_000):
+        total += i * i
+    return round(time.perf_counter() - start, 2)
 
 
 def machine() -> str:

@@ -161,3 +161,20 @@ def test_the_60_minute_target_prefers_a_run_of_all_of_00_to_04_over_a_newer_part
     line = next(l for l in lines if "notebooks 00 to 04" in l)
     assert "75.0 min for notebooks 00, 01, 02, 03, 04, missed" in line
     assert any("notebook 05 in the full profile in at most 15 min on a 2-core CPU: 13.3 min, met" in l for l in lines)
+
+
+def test_the_profiles_table_sets_each_whole_run_beside_the_machine_speed_it_recorded(tmp_path):
+    import json
+
+    names = [f"0{k}_n.ipynb" for k in range(8)]
+    for profile, yardstick in (("tiny", [0.41, 0.47]), ("small", [])):  # small: a run from before readings
+        folder = tmp_path / profile / "run_times"
+        folder.mkdir(parents=True)
+        record = {"profile": profile, "notebooks": names, "seconds": {n: 15.0 for n in names}, "total_seconds": 120.0,
+                  "complete": True, "machine": "x86_64, 2 cores, Linux", "date": "2026-12-06T20:00:00+00:00",
+                  "yardstick_seconds": yardstick}
+        (folder / "all.json").write_text(json.dumps(record))
+    rows = {line.split("|")[1].strip(): line for line in report.profiles_block(tmp_path).splitlines()[2:]}
+    assert "| 2.0 min (2026-12-06, yardstick 0.41 to 0.47 s) |" in rows["`tiny`"]
+    assert "| 2.0 min (2026-12-06) |" in rows["`small`"]
+    assert "not measured" in rows["`full`"]

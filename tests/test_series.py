@@ -32,6 +32,8 @@ def test_run_executes_with_the_profile_writes_outputs_and_times(tmp_path, monkey
     record = json.loads((tmp_path / "results" / "run_times.json").read_text())
     assert record["profile"] == "full" and record["seconds"] == times and times["00_env.ipynb"] > 0
     assert record["cpu"] == series.environment.cpu()  # another host can compute other figures
+    before, after = record["yardstick_seconds"]  # the machine's speed as the run began and ended
+    assert 0 < before < 60 and 0 < after < 60
     assert series.os.environ["VOC_PROFILE"] == "tiny"  # restored for whatever runs next
 
 

@@ -219,11 +219,21 @@ def profiles_block(results_root: Path) -> str:
         if whole:
             run = whole[0]
             per = ", ".join(f"{name[:2]} {_shown(s)}" for name, s in sorted(run["seconds"].items()))
-            time = f"{run['total_seconds'] / 60:.1f} min ({run['date'][:10]})"
+            time = f"{run['total_seconds'] / 60:.1f} min ({run['date'][:10]}{yardstick_note(run)})"
         else:
             per, time = "–", "not measured"
         lines.append(f"| `{profile}` | {DATA[profile]} | {counts} | {time} | {per} |")
     return "\n".join(lines)
+
+
+def yardstick_note(run: dict) -> str:
+    """``", yardstick 0.41 to 0.44 s"``: the machine's speed readings a run recorded
+    (:func:`helpers.environment.yardstick`), or nothing for a run that has none."""
+    readings = run.get("yardstick_seconds") or []
+    if not readings:
+        return ""
+    low, high = min(readings), max(readings)
+    return f", yardstick {low:.2f} s" if low == high else f", yardstick {low:.2f} to {high:.2f} s"
 
 
 def _shown(seconds: float) -> str:

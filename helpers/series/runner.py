@@ -12,7 +12,8 @@ notebook reads for a model that was not run where it runs), are written only by
 and implies ``--reference``, so that committed outputs and committed results come
 from the same run. Each notebook's wall time is
 printed and saved to ``<results>/<profile>/run_times.json``, which then
-describes that run alone (the notebooks it ran, and their total). The file is
+describes that run alone (the notebooks it ran, and their total, with a reading
+of the machine's speed before and after it, :func:`helpers.environment.yardstick`). The file is
 written before each notebook too, with ``"running"`` naming the notebook that
 runs: a notebook that reads it (04) sees the current run's times so far, never
 an older run's. ``"complete"`` is true once every notebook has run. A copy
@@ -76,16 +77,18 @@ def clear_backups(data_dir: Path, profile: str) -> list[Path]:
 
 
 def write_times(path: Path, profile: str, planned: list[str], seconds: dict[str, float], *,
-                running: str | None = None, failed: str | None = None) -> dict:
+                running: str | None = None, failed: str | None = None, yardstick: list[float] = ()) -> dict:
     """Write a run's times so far to ``path`` (and its copy for this set of
     notebooks, see the module's docstring) and return the record: ``complete``
     once every planned notebook has its time, ``running`` or ``failed`` naming
-    the notebook that is running or that stopped the run."""
+    the notebook that is running or that stopped the run, ``yardstick_seconds``
+    the machine's speed readings (:func:`helpers.environment.yardstick`) before
+    the run and, once it has ended, after it."""
     record = {"profile": profile, "notebooks": planned, "seconds": dict(seconds),
               "total_seconds": round(sum(seconds.values()), 1), "complete": set(planned) <= set(seconds),
               "running": running, "failed": failed,
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
-              "cpu": environment.cpu(),
+              "cpu": environment.cpu(), "yardstick_seconds": list(yardstick),
               "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     text = json.dumps(record, indent=2) + "\n"
     path.write_text(text)
@@ -116,10 +119,11 @@ def run(notebooks: list[Path], profile: str, output_dir: Path | None, results_di
     os.environ["VOC_PROFILE"] = profile  # the kernels inherit both; their parameters cells read them
     os.environ["VOC_RESULTS_DIR"] = str(results_dir.parent)
     running = None
+    yardstick = [environment.yardstick()]  # the machine's speed as the run starts
     try:
         for notebook in notebooks:
             running = notebook.name
-            write_times(timing_file, profile, planned, times, running=running)
+            write_times(timing_file, profile, planned, times, running=running, yardstick=yardstick)
             output = notebook if output_dir is None else output_dir / notebook.name
             output.parent.mkdir(parents=True, exist_ok=True)
             print(f"== {notebook.name} ({profile}) -> {output}", flush=True)
@@ -135,8 +139,10 @@ def run(notebooks: list[Path], profile: str, output_dir: Path | None, results_di
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-        write_times(timing_file, profile, planned, times, failed=running)
-    print(f"Total: {sum(times.values()):.1f} s for {len(times)} notebook(s); times in {timing_file}")
+        yardstick.append(environment.yardstick())  # and as it ends
+        write_times(timing_file, profile, planned, times, failed=running, yardstick=yardstick)
+    print(f"Total: {sum(times.values()):.1f} s for {len(times)} notebook(s); times in {timing_file}; "
+          f"yardstick {yardstick[0]:.2f} s before, {yardstick[1]:.2f} s after (the machine's speed: lower is faster)")
     return times
 
 
