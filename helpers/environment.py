@@ -6,7 +6,8 @@
   afterwards, so a notebook's model-building cells need no ``with strategy.scope():``;
   scale batch sizes with :func:`global_batch_size` so each device gets as many images
   as one device alone would;
-* :func:`use_google_drive` keeps data and results in Google Drive on Colab.
+* :func:`use_google_drive` keeps data and results in Google Drive on Colab;
+* :func:`yardstick` reads the machine's speed, which the series' runner records beside its times.
 """
 
 from __future__ import annotations
@@ -59,8 +60,9 @@ def cpu(cpuinfo: str | None = None) -> str:
 def yardstick() -> float:
     """Seconds this machine takes for one fixed CPU task (numpy sorts and a plain Python loop, in one
     thread: under a second on the series' 2-core machine), a reading of its speed to set beside a run's
-    times: a shared machine's speed moves between runs of the same code, and a run that took longer
-    with a higher reading says the machine, not the code, was slower."""
+    times: a shared machine's speed moves between runs of the same code, so a run that took longer
+    with a higher reading ran on a slower machine, at least in part (the reading follows the notebooks'
+    times only roughly: on 2026-12-06 it rose by about a fifth while the tiny series took a third longer)."""
     import numpy as np
 
     values = np.random.default_rng(0).random((1000, 1000))
