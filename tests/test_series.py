@@ -126,3 +126,13 @@ def test_the_kernels_see_the_results_folder_of_the_run(tmp_path, monkeypatch):
     executed = nbformat.read(tmp_path / "out" / "00_where.ipynb", as_version=4)
     assert executed.cells[0].outputs[0]["text"].strip() == str(tmp_path / "mine")
     assert series.os.environ["VOC_RESULTS_DIR"] == "/somewhere/else"  # restored
+
+
+def test_a_notebook_is_timed_to_its_last_cell_not_its_kernel_winding_down(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    marker = tmp_path / "wound_down"
+    _notebook(folder / "00_exit.ipynb", f"import atexit, pathlib, time\n"  # a slow exit, as TensorFlow's
+                                        f"atexit.register(lambda: (pathlib.Path({str(marker)!r}).touch(), time.sleep(3)))")
+    series.run([folder / "00_exit.ipynb"], "tiny", tmp_path / "out", tmp_path / "results")
+    assert not marker.exists()  # the kernel was stopped at once: its exit handler never started, nor was waited for

@@ -10,8 +10,8 @@ series' reference results, committed under ``results/<profile>/`` (what a
 notebook reads for a model that was not run where it runs), are written only by
 ``--reference``; ``--in-place`` writes the executed notebooks over the originals
 and implies ``--reference``, so that committed outputs and committed results come
-from the same run. Each notebook's wall time is
-printed and saved to ``<results>/<profile>/run_times.json``, which then
+from the same run. Each notebook's wall time, from starting its kernel to the
+end of its last cell, is printed and saved to ``<results>/<profile>/run_times.json``, which then
 describes that run alone (the notebooks it ran, and their total, with a reading
 of the machine's speed before and after it, :func:`helpers.environment.yardstick`). The file is
 written before each notebook too, with ``"running"`` naming the notebook that
@@ -128,8 +128,10 @@ def run(notebooks: list[Path], profile: str, output_dir: Path | None, results_di
             output.parent.mkdir(parents=True, exist_ok=True)
             print(f"== {notebook.name} ({profile}) -> {output}", flush=True)
             start = time.perf_counter()
+            # shutdown_kernel="immediate": once the last cell has run, the kernel is stopped at once; a kernel that
+            # has loaded TensorFlow takes 1 to 3 s to wind down, no part of the notebook (and nothing it keeps)
             papermill.execute_notebook(str(notebook), str(output), cwd=str(notebook.parent),
-                                       kernel_name="python3", progress_bar=True)
+                                       kernel_name="python3", progress_bar=True, shutdown_kernel="immediate")
             times[notebook.name] = round(time.perf_counter() - start, 1)
             print(f"   {notebook.name}: {times[notebook.name]:.1f} s", flush=True)
         running = None
