@@ -290,3 +290,15 @@ def test_false_positive_company_counts_shares_and_lift_by_hand():
     c = next(r for r in rows if r["present"] == "C")
     assert c["lift"] == pytest.approx((1 / 3) / 0.2) and rows[0] is c  # highest lift first
     assert metrics.false_positive_company(y, said, ["A", "B", "C"], min_count=2) == [b]
+
+
+def test_chance_ap_drawn_once_per_labels_gives_the_same_figures_again():
+    y = np.where(np.random.default_rng(3).random((40, 3)) < 0.3, 1, -1)  # present or absent
+    first = metrics.chance_average_precision(y, draws=7, seed=2)
+    first[:] = -1  # a caller's change to its copy reaches no later call
+    again = metrics.chance_average_precision(y.copy(), draws=7, seed=2)
+    rng = np.random.default_rng(2)
+    expected = np.mean([metrics.average_precision(y, rng.random(y.shape)) for _ in range(7)], axis=0)
+    np.testing.assert_array_equal(again, expected)
+    assert not np.array_equal(metrics.chance_average_precision(y, draws=7, seed=3), expected)  # another draw
+    assert not np.array_equal(metrics.chance_average_precision(-y, draws=7, seed=2), expected)  # other labels
