@@ -228,16 +228,32 @@ def reference_folder(results_dir: str | os.PathLike, profile: str, base_url: str
     return copy, f"results/{profile} of the repository at {links.GIT_REF!r}"
 
 
+def _image_ids(csv_path: Path) -> set[str]:
+    """The ``image_id`` column of a scores or labels file."""
+    return set(pd.read_csv(csv_path, dtype={"image_id": str}, usecols=["image_id"])["image_id"])
+
+
 def with_reference(results_dir: str | os.PathLike, profile: str, models, base_url: str | None = None,
                    ) -> dict[str, dict]:
     """The results of ``models``: those written under ``results_dir/<profile>/`` by
     this machine's runs, and, for each one missing, the series' reference results
     (:func:`reference_folder`), with one printed line naming each model taken from
-    there and where its figures come from. A model in neither is left out (said)."""
+    there and where its figures come from. A model in neither is left out (said).
+
+    A model written here that scored other images than the last results written here
+    (:data:`LABELS_FILE`: a run on another version of the data, another split) counts as
+    not run here, said in one line: its figures cannot be compared with the others'."""
     local = Path(results_dir) / profile
     records = {}
     if any(local.glob("*/metrics.json")):
         records = {name: record for name, record in load_results(local).items() if name in models}
+    if records and (local / LABELS_FILE).exists():
+        evaluated = _image_ids(local / LABELS_FILE)
+        for name in [name for name, record in records.items()
+                     if _image_ids(Path(record["results_folder"]) / "scores.csv") != evaluated]:
+            print(f"- {name}'s results in {local} score other images than the latest results there (a run on "
+                  f"another version of the data or another split): not used; run its notebook again to replace them.")
+            del records[name]
     missing = [model for model in models if model not in records]
     if not missing:
         return records

@@ -66,6 +66,20 @@ def test_a_model_not_run_here_comes_from_the_reference_and_is_named(tmp_path, re
     assert "2026-11-25" in out and "Neither run here nor in the reference results: model1." in out
 
 
+def test_a_model_run_here_on_other_images_is_not_mixed_with_the_rest(tmp_path, repository, capsys):
+    local = tmp_path / "full"
+    _model(local, "model3", 0.3)  # scored image 000001 (an older run)
+    _model(local, "transfer", 0.8)
+    (local / "transfer" / "scores.csv").write_text("image_id,aeroplane\n000002,0.5\n")
+    (local / results.LABELS_FILE).write_text("image_id,aeroplane\n000002,1\n")  # the latest results' images
+    records = results.with_reference(tmp_path, "full", ("model3", "transfer"), f"{repository}/full")
+    assert records["transfer"]["map_voc07"] == 0.8
+    assert records["model3"]["map_voc07"] == 0.25  # the reference run's, not the stale 0.3
+    out = capsys.readouterr().out
+    assert "- model3's results in" in out and "score other images than the latest results there" in out
+    assert "- model3 was not run here" in out
+
+
 def test_in_a_checkout_the_reference_is_the_committed_results_folder(tmp_path, monkeypatch, capsys):
     checkout = tmp_path / "checkout"
     for folder in ("helpers", "notebooks"):
