@@ -26,7 +26,7 @@ from helpers.voc import resolve_voc_root
 PROFILES = ("tiny", "small", "full")
 
 PROFILE_TEXT = {
-    "tiny": "800 synthetic shapes in the exact VOC layout (no download, seconds): its numbers show the mechanics, "
+    "tiny": "768 synthetic shapes in the exact VOC layout (no download, seconds): its numbers show the mechanics, "
             "not what the models do on photos",
     "small": "a fixed real subset of VOC 2007, 930 images at most 320 px (the trainval archive, 460 MB, once)",
     "full": "the real VOC 2007 (the trainval and test archives, 911 MB, once)",

@@ -11,7 +11,7 @@ def test_plan_follows_the_voc_protocol_when_test_is_there(tiny_root):
     plan = splits.plan_splits(tiny_root)
     assert plan.sources == {"fit": "train", "tune": "val", "evaluate": "test"}
     assert plan.notes == []
-    assert plan.n_images == {"fit": 400, "tune": 200, "evaluate": 200}
+    assert plan.n_images == {"fit": 384, "tune": 192, "evaluate": 192}
 
 
 def test_without_test_it_fits_on_all_of_train_and_splits_val_in_two(own_tiny_root):
@@ -34,7 +34,7 @@ def test_saved_plan_reads_back_the_same(tiny_root, tmp_path):
     for role in splits.ROLES:
         assert back.frames[role]["image_id"].tolist() == plan.frames[role]["image_id"].tolist()
         assert (back.frames[role][list(voc.CLASSES)].to_numpy() == plan.frames[role][list(voc.CLASSES)].to_numpy()).all()
-    assert json.loads((tmp_path / "labels" / "splits.json").read_text())["n_images"]["fit"] == 400
+    assert json.loads((tmp_path / "labels" / "splits.json").read_text())["n_images"]["fit"] == 384
 
 
 def test_loading_a_plan_that_was_never_saved_says_which_notebook_to_run(tmp_path):
