@@ -228,9 +228,27 @@ def reference_folder(results_dir: str | os.PathLike, profile: str, base_url: str
     return copy, f"results/{profile} of the repository at {links.GIT_REF!r}"
 
 
-def _image_ids(csv_path: Path) -> set[str]:
-    """The ``image_id`` column of a scores or labels file."""
-    return set(pd.read_csv(csv_path, dtype={"image_id": str}, usecols=["image_id"])["image_id"])
+def _image_ids(csv_path: Path) -> set[str] | None:
+    """The ``image_id`` column of a scores or labels file; ``None`` when it cannot be read."""
+    try:
+        return set(pd.read_csv(csv_path, dtype={"image_id": str}, usecols=["image_id"])["image_id"])
+    except (OSError, ValueError):  # missing, empty, or without an image_id column
+        return None
+
+
+def _of_images(records: dict[str, dict], evaluated: set[str] | None, whose: str, then: str) -> dict[str, dict]:
+    """``records`` less those whose scores are not of the images ``evaluated`` (kept all when
+    ``evaluated`` is ``None``), each left out in one printed line."""
+    if evaluated is None:
+        return records
+    kept = {}
+    for name, record in records.items():
+        if _image_ids(Path(record["results_folder"]) / "scores.csv") == evaluated:
+            kept[name] = record
+        else:
+            print(f"- {name}: {whose} score other images than the latest results here (a run on another version of "
+                  f"the data, or another split): not used; {then}.")
+    return kept
 
 
 def with_reference(results_dir: str | os.PathLike, profile: str, models, base_url: str | None = None,
@@ -240,20 +258,15 @@ def with_reference(results_dir: str | os.PathLike, profile: str, models, base_ur
     (:func:`reference_folder`), with one printed line naming each model taken from
     there and where its figures come from. A model in neither is left out (said).
 
-    A model written here that scored other images than the last results written here
-    (:data:`LABELS_FILE`: a run on another version of the data, another split) counts as
-    not run here, said in one line: its figures cannot be compared with the others'."""
+    Results of other images than the last ones written here (:data:`LABELS_FILE`: a run
+    on another version of the data, or another split) are left out, each said in one
+    line, since their figures cannot be compared with the others'."""
     local = Path(results_dir) / profile
     records = {}
     if any(local.glob("*/metrics.json")):
         records = {name: record for name, record in load_results(local).items() if name in models}
-    if records and (local / LABELS_FILE).exists():
-        evaluated = _image_ids(local / LABELS_FILE)
-        for name in [name for name, record in records.items()
-                     if _image_ids(Path(record["results_folder"]) / "scores.csv") != evaluated]:
-            print(f"- {name}'s results in {local} score other images than the latest results there (a run on "
-                  f"another version of the data or another split): not used; run its notebook again to replace them.")
-            del records[name]
+    evaluated = _image_ids(local / LABELS_FILE)
+    records = _of_images(records, evaluated, f"its results in {local}", "run its notebook again to replace them")
     missing = [model for model in models if model not in records]
     if not missing:
         return records
@@ -265,6 +278,7 @@ def with_reference(results_dir: str | os.PathLike, profile: str, models, base_ur
     except (ConnectionError, FileNotFoundError) as error:
         print(f"Not run here, and no reference results to read ({error}): {', '.join(missing)}.")
         return records
+    found = _of_images(found, evaluated, f"the reference run's results ({where})", "run its notebook here")
     for name, record in found.items():
         print(f"- {name} was not run here: its figures are the series' reference run's ({where}, "
               f"{record.get('date', '?')[:10]}, {record.get('machine', 'machine not recorded')}).")

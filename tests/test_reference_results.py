@@ -66,18 +66,38 @@ def test_a_model_not_run_here_comes_from_the_reference_and_is_named(tmp_path, re
     assert "2026-11-25" in out and "Neither run here nor in the reference results: model1." in out
 
 
-def test_a_model_run_here_on_other_images_is_not_mixed_with_the_rest(tmp_path, repository, capsys):
+def test_results_of_other_images_are_not_mixed_with_the_rest(tmp_path, repository, capsys):
     local = tmp_path / "full"
-    _model(local, "model3", 0.3)  # scored image 000001 (an older run)
-    _model(local, "transfer", 0.8)
-    (local / "transfer" / "scores.csv").write_text("image_id,aeroplane\n000002,0.5\n")
-    (local / results.LABELS_FILE).write_text("image_id,aeroplane\n000002,1\n")  # the latest results' images
+    _model(local, "transfer", 0.8)  # scored image 000001, as the reference's model3 did
+    _model(local, "model3", 0.3)
+    (local / "model3" / "scores.csv").write_text("image_id,aeroplane\n000002,0.5\n")  # an older run's images
+    (local / results.LABELS_FILE).write_text("image_id,aeroplane\n000001,1\n")  # the latest results' images
     records = results.with_reference(tmp_path, "full", ("model3", "transfer"), f"{repository}/full")
     assert records["transfer"]["map_voc07"] == 0.8
     assert records["model3"]["map_voc07"] == 0.25  # the reference run's, not the stale 0.3
     out = capsys.readouterr().out
-    assert "- model3's results in" in out and "score other images than the latest results there" in out
+    assert f"- model3: its results in {local} score other images than the latest results here" in out
     assert "- model3 was not run here" in out
+
+    (local / results.LABELS_FILE).write_text("image_id,aeroplane\n000003,1\n")  # now neither matches
+    (local / "transfer" / "scores.csv").write_text("image_id,aeroplane\n000003,0.5\n")
+    records = results.with_reference(tmp_path, "full", ("model3", "transfer"), f"{repository}/full")
+    assert set(records) == {"transfer"}
+    out = capsys.readouterr().out
+    assert "- model3: the reference run's results" in out and "Neither run here nor in the reference results: model3" in out
+
+
+def test_an_unreadable_labels_file_checks_nothing_and_an_unreadable_scores_file_is_left_out(tmp_path, capsys):
+    local = tmp_path / "tiny"
+    _model(local, "model3", 0.3)
+    _model(local, "model1", 0.2)
+    (local / results.LABELS_FILE).write_text("")  # empty: no check
+    assert set(results.with_reference(tmp_path, "tiny", ("model3", "model1"), "http://127.0.0.1:9/x")) == {
+        "model3", "model1"}
+    (local / results.LABELS_FILE).write_text("image_id,aeroplane\n000001,1\n")
+    (local / "model1" / "scores.csv").write_text("")
+    assert set(results.with_reference(tmp_path, "tiny", ("model3", "model1"), "http://127.0.0.1:9/x")) == {"model3"}
+    assert "- model1: its results in" in capsys.readouterr().out
 
 
 def test_in_a_checkout_the_reference_is_the_committed_results_folder(tmp_path, monkeypatch, capsys):
