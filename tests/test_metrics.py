@@ -292,11 +292,17 @@ def test_false_positive_company_counts_shares_and_lift_by_hand():
     assert metrics.false_positive_company(y, said, ["A", "B", "C"], min_count=2) == [b]
 
 
-def test_chance_ap_drawn_once_per_labels_gives_the_same_figures_again():
+def test_chance_ap_drawn_once_per_labels_gives_the_same_figures_again(monkeypatch):
     y = np.where(np.random.default_rng(3).random((40, 3)) < 0.3, 1, -1)  # present or absent
+    calls = []
+    monkeypatch.setattr(metrics, "_CHANCE", {})
+    monkeypatch.setattr(metrics, "average_precision",
+                        lambda *args, _ap=metrics.average_precision: calls.append(1) or _ap(*args))
     first = metrics.chance_average_precision(y, draws=7, seed=2)
+    assert len(calls) == 7
     first[:] = -1  # a caller's change to its copy reaches no later call
     again = metrics.chance_average_precision(y.copy(), draws=7, seed=2)
+    assert len(calls) == 7  # not drawn again
     rng = np.random.default_rng(2)
     expected = np.mean([metrics.average_precision(y, rng.random(y.shape)) for _ in range(7)], axis=0)
     np.testing.assert_array_equal(again, expected)
