@@ -1,8 +1,9 @@
 """Where the tiny profile's seconds go: the fixed costs of a Keras ``fit`` against its computation.
 
 On the tiny profile a notebook trains many small models for a few epochs, so what it pays per ``fit``,
-not per image, sets its run time. This measures, in one process on random arrays shaped like tiny's
-(400 fit and 200 tune images at 32 px, batch 64, 3 epochs, the balanced sets of notebook 01):
+not per image, sets its run time. This measures, in one process on random arrays of about tiny's sizes
+(400 fit and 200 tune images at 32 px, against tiny's 384 and 192; batch 64, 3 epochs, the balanced sets of
+notebook 01):
 
 * importing TensorFlow and Keras in a fresh interpreter (every notebook pays it once);
 * twenty fits of one compiled network reset between them (notebook 01's loop), fed three ways:
