@@ -39,8 +39,9 @@ VOC07_TRAINVAL_COUNTS = (238, 243, 330, 181, 244, 186, 713, 337, 445, 141,
                          200, 421, 287, 245, 2008, 245, 96, 229, 261, 256)
 
 DEFAULT_SPLIT_SIZES = {"train": 384, "val": 192, "test": 192}
-# Multiples of 64 (and of 32): no batch over a whole split comes out short on tiny, and a short last batch makes
-# Keras trace that training, evaluation or scoring function a second time, which costs more there than computing.
+# Multiples of 64: no batch of 32 or 64 over a whole split comes out short (a batch of 256 over the 384 fit images
+# still does), and a short last batch makes Keras trace that training, evaluation or scoring function a second
+# time, which on tiny costs more than the computing does.
 MIN_POSITIVES_PER_SPLIT = 3
 DIFFICULT_RATE = 0.08
 # Small images with large objects: at the tiny profile's 32 to 64 px inputs each object keeps its shape and colour,
